@@ -1,0 +1,90 @@
+/** Dataset ids are short slugs (validated in main): 'fashion-mnist', or one made at import. */
+export type DatasetId = string;
+
+export type SplitName = 'train' | 'test';
+export type PartName = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
+export const PART_NAMES: readonly PartName[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
+
+/** Where a file was found. */
+export type FileSource = 'cache' | 'system' | 'download' | 'import' | 'missing';
+
+export interface FileStatus {
+  part: PartName;
+  source: FileSource;
+  /** Absolute path of the file, for display only (the renderer never sends paths back). */
+  path: string | null;
+  bytes: number;
+  verified: boolean;
+  /** MD5 of the file as first obtained (gz as downloaded), for provenance. */
+  md5: string | null;
+  count: number;
+  problem: string | null;
+}
+
+export interface DatasetStatus {
+  id: DatasetId;
+  name: string;
+  classNames: string[];
+  ready: boolean;
+  files: FileStatus[];
+  /** Counts once verified. */
+  trainCount: number;
+  testCount: number;
+  rows: number;
+  cols: number;
+  downloading: boolean;
+  /** Whether this dataset has a known download location. */
+  downloadable: boolean;
+}
+
+export interface SplitPayload {
+  /** n·rows·cols bytes, row-major, 0 = black background. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface DatasetPayload {
+  id: DatasetId;
+  name: string;
+  classNames: string[];
+  rows: number;
+  cols: number;
+  train: SplitPayload;
+  test: SplitPayload;
+  /** md5 of the four files in PART_NAMES order, recorded with models trained on it. */
+  checksums: Record<PartName, string>;
+}
+
+export interface DatasetImport {
+  /** Target dataset id: 'fashion-mnist' to supply missing files, or a new slug. */
+  id: DatasetId;
+  name?: string;
+  classNames?: string[];
+  /** Files as bytes; the part each one is is detected from its header and name. */
+  files: { name: string; bytes: Uint8Array }[];
+}
+
+export interface DownloadProgress {
+  id: DatasetId;
+  part: PartName;
+  received: number;
+  total: number;
+  /** Over all four files. */
+  fraction: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  message?: string;
+}
+
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;

@@ -1,0 +1,119 @@
+// The renderer's contract over HTTP, for tests in Chromium: the built renderer is served with the
+// app's CSP and isolation headers, and every call goes through the same `dispatch` and services as
+// Electron's ipcMain. Only the transport differs.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { decode, encode } from '../../src-shared/codec';
+import type { EventName, Events } from '../../src-shared/contract';
+import { MAX_REQUEST_BYTES, dispatch } from '../../src-main/api';
+import { createServices } from '../../src-main/services/create';
+import { serveStatic } from '../../src-main/services/static-files';
+
+export const PREFIX = '/__tailor';
+
+export interface BridgeServerOptions {
+  port: number;
+  rendererDir: string;
+  resourcesDir: string;
+  dataDir?: string;
+  systemDatasetDirs?: string[];
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  const all = Buffer.concat(chunks);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+/** Same-origin only, as main refuses foreign frames: a page elsewhere cannot drive the services. */
+function isSameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+export async function startBridgeServer(opts: BridgeServerOptions): Promise<{ server: Server; dataDir: string; url: string }> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tailor-e2e-')));
+  const sse = new Set<ServerResponse>();
+  let exportCount = 0;
+  const services = createServices({
+    dataDir,
+    resourcesDir: opts.resourcesDir,
+    emit: <E extends EventName>(event: E, payload: Events[E]) => {
+      const line = `data: ${JSON.stringify({ event, payload })}\n\n`;
+      for (const res of sse) res.write(line);
+    },
+    // Stands in for the OS folder dialog: each export goes to a fresh folder under the data dir.
+    pickFolder: async () => {
+      const folder = join(dataDir, 'exports', String(++exportCount));
+      await mkdir(folder, { recursive: true });
+      return folder;
+    },
+    info: { name: 'Tailor', version: '0.1.0', shell: 'web', versions: { node: process.versions.node } },
+    ...(opts.systemDatasetDirs ? { systemDatasetDirs: opts.systemDatasetDirs } : {}),
+  });
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === `${PREFIX}/health`) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      } else if (url.pathname === `${PREFIX}/events`) {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        sse.add(res);
+        req.on('close', () => sse.delete(res));
+      } else if (url.pathname.startsWith(`${PREFIX}/invoke/`) && req.method === 'POST') {
+        if (!isSameOrigin(req)) {
+          res.writeHead(403).end('foreign origin');
+          return;
+        }
+        const body = await readBody(req, MAX_REQUEST_BYTES);
+        const channel = decodeURIComponent(url.pathname.slice(`${PREFIX}/invoke/`.length));
+        let result;
+        if (!body) {
+          result = { ok: false, error: { code: 'invalid-argument', message: 'Request too large' } };
+        } else {
+          let args: unknown;
+          try {
+            args = decode(body);
+          } catch {
+            args = undefined;
+          }
+          result = await dispatch(services, channel, args);
+        }
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encode(result));
+      } else {
+        const file = await serveStatic(opts.rendererDir, url.pathname);
+        res.writeHead(file.status, file.headers).end(file.body);
+      }
+    } catch (err) {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(err));
+    }
+  });
+  await new Promise<void>((ok) => server.listen(opts.port, '127.0.0.1', ok));
+  return { server, dataDir, url: `http://localhost:${opts.port}` };
+}
+
+// `tsx e2e/server/bridge-server.ts [port]` runs it for Playwright's webServer.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const port = Number(process.argv[2] ?? process.env['TAILOR_E2E_PORT'] ?? 4780);
+  const root = resolve(import.meta.dirname, '../..');
+  const { dataDir, url } = await startBridgeServer({
+    port,
+    rendererDir: join(root, 'out/renderer'),
+    resourcesDir: join(root, 'resources'),
+    ...(process.env['TAILOR_E2E_DATA'] ? { dataDir: process.env['TAILOR_E2E_DATA'] } : {}),
+  });
+  console.log(`Tailor bridge server on ${url} (data in ${dataDir})`);
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium';
+
+const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4780);
+const executablePath = chromiumPath();
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Two cores: one test at a time, generous timeouts (WebGPU runs on SwiftShader, on the CPU).
+  workers: 1,
+  fullyParallel: false,
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
+  forbidOnly: !!process.env['CI'],
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  outputDir: 'test-results/artifacts',
+  use: {
+    baseURL: `http://localhost:${port}`,
+    viewport: { width: 1320, height: 860 },
+    launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'chromium', testIgnore: /electron\.spec\.ts/ },
+    { name: 'electron', testMatch: /electron\.spec\.ts/ },
+  ],
+  webServer: {
+    command: `npx tsx e2e/server/bridge-server.ts ${port}`,
+    url: `http://127.0.0.1:${port}/__tailor/health`,
+    reuseExistingServer: !process.env['CI'],
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});

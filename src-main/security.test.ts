@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  WEB_PREFERENCES,
+  isAllowedNavigation,
+  isTrustedSender,
+  securityHeaders,
+} from './security';
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
+}
+
+describe('window web preferences', () => {
+  it('isolate the page from Node and Electron', () => {
+    expect(WEB_PREFERENCES.contextIsolation).toBe(true);
+    expect(WEB_PREFERENCES.sandbox).toBe(true);
+    expect(WEB_PREFERENCES.nodeIntegration).toBe(false);
+    expect(WEB_PREFERENCES.nodeIntegrationInWorker).toBe(false);
+    expect(WEB_PREFERENCES.webSecurity).toBe(true);
+    expect(WEB_PREFERENCES.webviewTag).toBe(false);
+    expect(WEB_PREFERENCES.allowRunningInsecureContent).toBe(false);
+  });
+});
+
+describe('content security policy', () => {
+  const csp = directives(CONTENT_SECURITY_POLICY);
+
+  it('allows only our own scripts, with no eval and no inline code', () => {
+    expect(csp.get('default-src')).toEqual(["'none'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-eval'|'unsafe-inline'|https?:|\*/);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+  });
+
+  it('is the same in the HTML meta tag as in the served header', () => {
+    const html = readFileSync(join(import.meta.dirname, '../src-renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const fromMeta = directives(meta!);
+    // frame-ancestors is ignored in a meta tag, so it is only sent as a header.
+    for (const [name, values] of csp) {
+      if (name === 'frame-ancestors') continue;
+      expect(fromMeta.get(name), name).toEqual(values);
+    }
+  });
+
+  it('is sent with the cross-origin isolation headers wasm threads need', () => {
+    const h = securityHeaders();
+    expect(h['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(h['Cross-Origin-Opener-Policy']).toBe('same-origin');
+    expect(h['Cross-Origin-Embedder-Policy']).toBe('require-corp');
+  });
+});
+
+describe('navigation and senders', () => {
+  it('allows navigation only inside the app (and the dev server)', () => {
+    expect(isAllowedNavigation(`${APP_ORIGIN}/index.html`)).toBe(true);
+    expect(isAllowedNavigation('https://example.com/')).toBe(false);
+    expect(isAllowedNavigation('file:///etc/passwd')).toBe(false);
+    expect(isAllowedNavigation('not a url')).toBe(false);
+    expect(isAllowedNavigation('http://localhost:5173/x', 'http://localhost:5173')).toBe(true);
+    expect(isAllowedNavigation('http://localhost:5174/x', 'http://localhost:5173')).toBe(false);
+  });
+
+  it('trusts only our own top frame', () => {
+    expect(isTrustedSender(`${APP_ORIGIN}/index.html`, true)).toBe(true);
+    expect(isTrustedSender(`${APP_ORIGIN}/index.html`, false)).toBe(false);
+    expect(isTrustedSender('https://evil.example/', true)).toBe(false);
+    expect(isTrustedSender(undefined, true)).toBe(false);
+  });
+});

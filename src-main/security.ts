@@ -1,0 +1,94 @@
+// Security policy shared by the Electron glue and the e2e server, so tests check what ships.
+
+/**
+ * Strict CSP: only our own code. 'wasm-unsafe-eval' lets WebAssembly compile (tfjs wasm backend)
+ * without allowing JS eval; workers and blobs stay same-origin; no remote anything.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Cross-origin isolation: required for SharedArrayBuffer, i.e. multi-threaded wasm. */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;
+
+export function securityHeaders(): Record<string, string> {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    ...ISOLATION_HEADERS,
+  };
+}
+
+/** The window's web preferences; a test asserts each of these. */
+export const WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
+
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://tailor`;
+
+/** Navigation is allowed only within our own origin (and the dev server in development). */
+export function isAllowedNavigation(url: string, devServer?: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.origin === APP_ORIGIN) return true;
+    return devServer !== undefined && u.origin === new URL(devServer).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Only our own top frame may call main: iframes and foreign origins are refused. */
+export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolean, devServer?: string): boolean {
+  if (!frameUrl || !isTopFrame) return false;
+  try {
+    const origin = new URL(frameUrl).origin;
+    return origin === APP_ORIGIN || (devServer !== undefined && origin === new URL(devServer).origin);
+  } catch {
+    return false;
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.bin': 'application/octet-stream',
+};
+
+export function mimeType(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return (dot >= 0 && MIME[path.slice(dot).toLowerCase()]) || 'application/octet-stream';
+}

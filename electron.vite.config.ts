@@ -16,7 +16,6 @@ export default defineConfig({
       outDir: 'out/preload',
       // A sandboxed preload must be one CommonJS bundle.
       lib: { entry: resolve(root, 'src-preload/index.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
-      rollupOptions: { output: { inlineDynamicImports: true } },
     },
   },
   renderer: {

@@ -7,7 +7,9 @@ import {
   WEB_PREFERENCES,
   isAllowedNavigation,
   isTrustedSender,
+  isWorkerScript,
   securityHeaders,
+  WORKER_CONTENT_SECURITY_POLICY,
 } from './security';
 
 function directives(csp: string): Map<string, string[]> {
@@ -53,6 +55,14 @@ describe('content security policy', () => {
       if (name === 'frame-ancestors') continue;
       expect(fromMeta.get(name), name).toEqual(values);
     }
+  });
+
+  it('lets only the ML worker load blob: scripts (wasm pthreads)', () => {
+    expect(isWorkerScript('/x/assets/ml.worker-ScqRIvzN.js')).toBe(true);
+    expect(isWorkerScript('/x/assets/index-B3qojFig.js')).toBe(false);
+    expect(securityHeaders('/assets/ml.worker-abc.js')['Content-Security-Policy']).toBe(WORKER_CONTENT_SECURITY_POLICY);
+    expect(directives(WORKER_CONTENT_SECURITY_POLICY).get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+    expect(securityHeaders('/index.html')['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('is sent with the cross-origin isolation headers wasm threads need', () => {

@@ -18,6 +18,21 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The ML Worker's own policy (a worker takes its CSP from its script's response). It also allows
+ * blob: scripts because Emscripten's pthread workers for multi-threaded wasm `importScripts()` the
+ * backend from a Blob. The page itself keeps the stricter policy above.
+ */
+export const WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+);
+
+/** Built worker bundles are named `<name>.worker-<hash>.js` by Vite. */
+export function isWorkerScript(path: string): boolean {
+  return /\.worker-[\w-]+\.js$/.test(path);
+}
+
 /** Cross-origin isolation: required for SharedArrayBuffer, i.e. multi-threaded wasm. */
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -25,9 +40,9 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
-export function securityHeaders(): Record<string, string> {
+export function securityHeaders(path = ''): Record<string, string> {
   return {
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': isWorkerScript(path) ? WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     ...ISOLATION_HEADERS,

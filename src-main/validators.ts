@@ -97,6 +97,9 @@ const run = z.strictObject({
 
 const MB = 1024 * 1024;
 
+/** Reused by the stores to check the JSON they read back from disk or an imported meta.json. */
+export const schemas = { modelMeta, run };
+
 export const validators: { [C in Channel]: z.ZodType<Req<C>> } = {
   'app:info': z.tuple([]),
   'datasets:list': z.tuple([]),

@@ -27,7 +27,7 @@ export async function serveStatic(root: string, urlPath: string): Promise<Static
     const body = await fs.readFile(file);
     return {
       status: 200,
-      headers: { 'Content-Type': mimeType(file), 'Cache-Control': 'no-cache', ...securityHeaders() },
+      headers: { 'Content-Type': mimeType(file), 'Cache-Control': 'no-cache', ...securityHeaders(file) },
       body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
     };
   } catch {

@@ -20,7 +20,11 @@ export interface ModelMeta {
   builtIn?: boolean;
 }
 
-export type ModelSummary = ModelMeta & { weightsBytes: number };
+export type ModelSummary = ModelMeta & {
+  weightsBytes: number;
+  /** Set when the model's files are damaged: it is listed (so it can be deleted) but cannot be loaded. */
+  problem?: string;
+};
 
 /** tf.io.ModelArtifacts reduced to what crosses IPC: the model.json object and the weights. */
 export interface ModelArtifacts {

@@ -1,0 +1,376 @@
+// The user's models: root/<id>/{model.json, weights.bin, meta.json}, plus the read-only model
+// shipped in resources/ (id 'builtin'). model.json is the standard TensorFlow.js layers format, so
+// an exported folder loads in any tfjs app with tf.loadLayersModel. Each model is written whole into
+// a temp folder and renamed into place (writeFolderAtomic): readers see the old model or the new.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { GroupService } from '../api';
+import type { ModelArtifacts, ModelMeta, ModelSave, ModelSummary } from '../../src-shared/types/model';
+import { KeyedMutex, TEMP_PREFIX, renameWithRetry, sweepTemp, writeFileAtomic, writeFolderAtomic } from './atomic';
+import { TailorError, fsError } from './errors';
+import { checkId, pathForId } from './ids';
+import { checkStorable, metaFromImport, parseStoredMeta, unknownMeta } from './model-meta';
+import {
+  canonicalModelJson,
+  checkModelFiles,
+  checkModelJson,
+  checkWeightBytes,
+  concatBytes,
+  parseJsonObject,
+  weightPaths,
+} from './model-validate';
+
+export const BUILT_IN_ID = 'builtin';
+const ACTIVE_FILE = 'active.json';
+const ACTIVE_LOCK = ':active'; // cannot collide with a model id
+
+export interface ModelStoreOptions {
+  /** userData/models */
+  root: string;
+  /** resources/model: the shipped model, read-only. Absent until one is shipped. */
+  builtInDir?: string;
+  /** The OS folder dialog; null when the user cancels. */
+  pickFolder: () => Promise<string | null>;
+}
+
+interface Loaded {
+  meta: ModelMeta;
+  modelJson: Record<string, unknown>;
+  /** Empty when read for listing (sizes checked by stat only). */
+  weights: Uint8Array;
+  weightsBytes: number;
+}
+
+export class ModelStore implements GroupService<'models'> {
+  private readonly root: string;
+  private readonly builtInDir: string | undefined;
+  private readonly pickFolder: () => Promise<string | null>;
+  private readonly locks = new KeyedMutex();
+  private opened: Promise<void> | null = null;
+
+  constructor(opts: ModelStoreOptions) {
+    this.root = opts.root;
+    this.builtInDir = opts.builtInDir;
+    this.pickFolder = opts.pickFolder;
+  }
+
+  async list(): Promise<ModelSummary[]> {
+    await this.ready();
+    const entries = await fs.readdir(this.root, { withFileTypes: true }).catch((err) => {
+      throw fsError(err, 'Listing models');
+    });
+    const ids = entries.filter((e) => e.isDirectory() && isModelId(e.name)).map((e) => e.name);
+    const models = await Promise.all(ids.map((id) => this.summarise(id)));
+    models.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (await this.hasBuiltIn()) models.unshift(await this.summarise(BUILT_IN_ID));
+    return models;
+  }
+
+  async save(model: ModelSave): Promise<ModelSummary> {
+    await this.ready();
+    const checked = checkModelJson(model.modelJson, true);
+    checkWeightBytes(model.weights.byteLength, checked.declaredBytes);
+    const { id: requested, builtIn: _builtIn, ...rest } = model.meta;
+    if (requested === BUILT_IN_ID) throw new TailorError('forbidden', 'The built-in model cannot be overwritten');
+    const id = requested === undefined ? await this.newId(rest.name) : checkId(requested, 'model id');
+    const meta: ModelMeta = { ...rest, id, createdAt: new Date().toISOString() };
+    const modelJson = canonicalModelJson(checked);
+    return this.locks.run(id, () => this.commit(meta, modelJson, model.weights));
+  }
+
+  async load(id: string): Promise<ModelArtifacts> {
+    await this.ready();
+    const { meta, modelJson, weights } = await this.read(id, true);
+    return { meta, modelJson, weights };
+  }
+
+  async rename(id: string, name: string): Promise<ModelSummary> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new TailorError('invalid-argument', 'A model needs a name');
+    return this.rewriteMeta(id, 'renamed', (meta) => ({ ...meta, name: trimmed }));
+  }
+
+  async updateMeta(id: string, patch: Partial<Pick<ModelMeta, 'testMetrics'>>): Promise<ModelSummary> {
+    return this.rewriteMeta(id, 'changed', (meta) =>
+      patch.testMetrics === undefined ? meta : { ...meta, testMetrics: patch.testMetrics },
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    await this.ready();
+    const dir = this.userDir(id, 'deleted');
+    const deleted = await this.locks.run(id, async () => {
+      // Renaming first makes the model vanish at once; a crash before the rm leaves only temp garbage.
+      const trash = join(this.root, `${TEMP_PREFIX}${id}.deleted-${randomBytes(6).toString('hex')}`);
+      try {
+        await renameWithRetry(dir, trash);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw fsError(err, `Deleting model "${id}"`);
+      }
+      await fs.rm(trash, { recursive: true, force: true }).catch(() => undefined); // swept at next start
+      return true;
+    });
+    if (deleted) {
+      await this.locks.run(ACTIVE_LOCK, async () => {
+        if ((await this.readActiveId()) === id) await fs.rm(join(this.root, ACTIVE_FILE), { force: true });
+      });
+    }
+    return deleted;
+  }
+
+  async export(id: string): Promise<{ folder: string } | null> {
+    await this.ready();
+    const model = await this.read(id, true); // fail on a damaged model before showing a dialog
+    const parent = await this.pickFolder();
+    if (parent === null) return null;
+    // A new sub folder, never the chosen folder itself: the export must not replace the user's files.
+    const folder = await freeFolder(parent, slugify(model.meta.name));
+    const { builtIn: _builtIn, ...meta } = model.meta;
+    try {
+      await writeFolderAtomic(folder, modelFiles(model.modelJson, model.weights, meta));
+    } catch (err) {
+      throw fsError(err, `Exporting model "${model.meta.name}"`);
+    }
+    return { folder };
+  }
+
+  async import(files: { name: string; bytes: Uint8Array }[]): Promise<ModelSummary> {
+    await this.ready();
+    const byName = new Map<string, Uint8Array>();
+    for (const f of files) {
+      if (byName.has(f.name)) throw new TailorError('invalid-argument', `Two of the chosen files are named "${f.name}"`);
+      byName.set(f.name, f.bytes);
+    }
+    const jsonName = modelJsonName([...byName.keys()]);
+    const { modelJson, weights, specs } = checkModelFiles(byName.get(jsonName) ?? new Uint8Array(), byName);
+    const described = metaFromImport(byName.get('meta.json'), specs);
+    const id = await this.newId(described.name);
+    const meta: ModelMeta = { ...described, id, createdAt: new Date().toISOString() };
+    return this.locks.run(id, () => this.commit(meta, modelJson, weights));
+  }
+
+  async getActive(): Promise<string | null> {
+    await this.ready();
+    const id = await this.readActiveId();
+    if (id !== null && (await this.exists(id))) return id;
+    return (await this.hasBuiltIn()) ? BUILT_IN_ID : null;
+  }
+
+  async setActive(id: string): Promise<string> {
+    await this.ready();
+    checkId(id, 'model id');
+    if (!(await this.exists(id))) throw new TailorError('not-found', `There is no model "${id}"`);
+    await this.locks.run(ACTIVE_LOCK, () =>
+      writeFileAtomic(join(this.root, ACTIVE_FILE), JSON.stringify({ id })).catch((err) => {
+        throw fsError(err, 'Choosing the active model');
+      }),
+    );
+    return id;
+  }
+
+  /** Creates the folder, restores a model a crash left half-renamed, and sweeps temp garbage. */
+  private ready(): Promise<void> {
+    this.opened ??= (async () => {
+      await fs.mkdir(this.root, { recursive: true });
+      await this.recoverInterrupted();
+      await sweepTemp(this.root);
+    })().catch((err) => {
+      this.opened = null;
+      throw fsError(err, 'Opening the models folder');
+    });
+    return this.opened;
+  }
+
+  /**
+   * writeFolderAtomic replacing <id> moves it to .tmp-<id>-<hex>, then renames the new folder in.
+   * A crash between those renames leaves no <id>, only complete temp copies: put the newest back.
+   * (A lone complete copy can also be a first save that crashed before its rename; keeping it loses nothing.)
+   */
+  private async recoverInterrupted(): Promise<void> {
+    const names = await fs.readdir(this.root);
+    const orphans = new Map<string, string[]>();
+    for (const name of names) {
+      const id = /^\.tmp-([a-z0-9][a-z0-9_-]*)-[0-9a-f]{12}$/.exec(name)?.[1];
+      if (id && isModelId(id) && !names.includes(id)) orphans.set(id, [...(orphans.get(id) ?? []), name]);
+    }
+    for (const [id, temps] of orphans) {
+      const complete = await Promise.all(
+        temps.map((t) => this.inspect(join(this.root, t), id, false, false).then((m) => ({ t, at: m.meta.createdAt }), () => null)),
+      );
+      const best = complete.filter((c) => c !== null).sort((a, b) => b.at.localeCompare(a.at))[0];
+      if (best) await renameWithRetry(join(this.root, best.t), join(this.root, id));
+    }
+  }
+
+  private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array): Promise<ModelSummary> {
+    checkStorable(meta);
+    try {
+      await writeFolderAtomic(pathForId(this.root, meta.id, 'model id'), modelFiles(modelJson, weights, meta));
+    } catch (err) {
+      throw fsError(err, `Saving model "${meta.name}"`);
+    }
+    return { ...meta, weightsBytes: weights.byteLength };
+  }
+
+  private async rewriteMeta(id: string, verb: string, change: (meta: ModelMeta) => ModelMeta): Promise<ModelSummary> {
+    await this.ready();
+    this.userDir(id, verb);
+    return this.locks.run(id, async () => {
+      const model = await this.read(id, true);
+      return this.commit(change(model.meta), model.modelJson, model.weights);
+    });
+  }
+
+  /** A user model's folder; the built-in one is refused (it lives in read-only resources). */
+  private userDir(id: string, verb: string): string {
+    if (checkId(id, 'model id') === BUILT_IN_ID) throw new TailorError('forbidden', `The built-in model cannot be ${verb}`);
+    return pathForId(this.root, id, 'model id');
+  }
+
+  private dirOf(id: string): { dir: string; builtIn: boolean } {
+    if (checkId(id, 'model id') === BUILT_IN_ID && this.builtInDir) return { dir: this.builtInDir, builtIn: true };
+    return { dir: pathForId(this.root, id, 'model id'), builtIn: false };
+  }
+
+  private async read(id: string, withWeights: boolean): Promise<Loaded> {
+    const { dir, builtIn } = this.dirOf(id);
+    if (!(await isDirectory(dir))) throw new TailorError('not-found', `There is no model "${id}"`);
+    return this.inspect(dir, id, builtIn, withWeights);
+  }
+
+  /** Reads and checks a model folder; without weights, their sizes are checked by stat (for list). */
+  private async inspect(dir: string, id: string, builtIn: boolean, withWeights: boolean): Promise<Loaded> {
+    try {
+      const checked = checkModelJson(parseJsonObject(await readPart(dir, 'model.json'), 'model.json'));
+      const paths = weightPaths(checked.groups);
+      let weights: Uint8Array = new Uint8Array();
+      let weightsBytes = 0;
+      if (withWeights) {
+        weights = concatBytes(await Promise.all(paths.map((p) => readPart(dir, p))));
+        weightsBytes = weights.byteLength;
+      } else {
+        for (const p of paths) weightsBytes += (await statPart(dir, p)).size;
+      }
+      checkWeightBytes(weightsBytes, checked.declaredBytes);
+      const meta = await readMeta(dir, id, builtIn);
+      return { meta, modelJson: canonicalModelJson(checked), weights, weightsBytes };
+    } catch (err) {
+      if (err instanceof TailorError && (err.code === 'corrupt' || err.code === 'invalid-argument')) {
+        throw new TailorError('corrupt', `Model "${id}" is damaged: ${err.message}`, { cause: err });
+      }
+      throw fsError(err, `Reading model "${id}"`);
+    }
+  }
+
+  /** A damaged model is still listed, so the user sees it and can delete it. */
+  private async summarise(id: string): Promise<ModelSummary> {
+    const { dir, builtIn } = this.dirOf(id);
+    try {
+      const model = await this.inspect(dir, id, builtIn, false);
+      return { ...model.meta, weightsBytes: model.weightsBytes };
+    } catch (err) {
+      const problem = err instanceof TailorError ? err.message : String(err);
+      const meta = await readMeta(dir, id, builtIn).catch(() => null);
+      const createdAt = meta?.createdAt ?? (await fs.stat(dir).then((s) => s.mtime.toISOString(), () => ''));
+      return { ...unknownMeta(id, builtIn), ...meta, createdAt, weightsBytes: 0, problem };
+    }
+  }
+
+  private async newId(name: string): Promise<string> {
+    for (;;) {
+      const id = `${slugify(name)}-${randomBytes(3).toString('hex')}`;
+      if (!(await isDirectory(pathForId(this.root, id, 'model id')))) return id;
+    }
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    if (id === BUILT_IN_ID) return this.hasBuiltIn();
+    return isDirectory(pathForId(this.root, id, 'model id'));
+  }
+
+  private async hasBuiltIn(): Promise<boolean> {
+    if (!this.builtInDir) return false;
+    return fs.stat(join(this.builtInDir, 'model.json')).then((s) => s.isFile(), () => false);
+  }
+
+  private async readActiveId(): Promise<string | null> {
+    try {
+      const { id } = parseJsonObject(await fs.readFile(join(this.root, ACTIVE_FILE)), ACTIVE_FILE);
+      return typeof id === 'string' && isModelId(id) ? id : null;
+    } catch {
+      return null; // no choice made yet, or an unreadable one: fall back to the default
+    }
+  }
+}
+
+function isModelId(name: string): boolean {
+  try {
+    return checkId(name) === name && name !== BUILT_IN_ID;
+  } catch {
+    return false;
+  }
+}
+
+function modelFiles(modelJson: Record<string, unknown>, weights: Uint8Array, meta: Omit<ModelMeta, 'builtIn'>) {
+  return { 'weights.bin': weights, 'meta.json': JSON.stringify(meta, null, 2), 'model.json': JSON.stringify(modelJson) };
+}
+
+async function readPart(dir: string, name: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(join(dir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TailorError('corrupt', `${name} is missing`);
+    throw err;
+  }
+}
+
+async function statPart(dir: string, name: string) {
+  try {
+    return await fs.stat(join(dir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TailorError('corrupt', `${name} is missing`);
+    throw err;
+  }
+}
+
+async function readMeta(dir: string, id: string, builtIn: boolean): Promise<ModelMeta> {
+  return parseStoredMeta(parseJsonObject(await readPart(dir, 'meta.json'), 'meta.json'), id, builtIn);
+}
+
+/** model.json, or the one .json file that is not meta.json (tfjs exports name it freely). */
+function modelJsonName(names: string[]): string {
+  if (names.includes('model.json')) return 'model.json';
+  const candidates = names.filter((n) => n.toLowerCase().endsWith('.json') && n !== 'meta.json');
+  if (candidates.length === 1 && candidates[0]) return candidates[0];
+  throw new TailorError('invalid-argument', candidates.length ? 'Choose one model.json at a time' : 'No model.json among the chosen files');
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, '');
+  return slug || 'model';
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return fs.stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** `<parent>/<base>`, or `<base>-2`, `-3`... when taken. */
+async function freeFolder(parent: string, base: string): Promise<string> {
+  for (let i = 1; ; i++) {
+    const path = join(parent, i === 1 ? base : `${base}-${i}`);
+    try {
+      await fs.lstat(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
+      throw fsError(err, 'Exporting the model');
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// The on-disk cache of one dataset: root/<id>/ holds verified, decompressed IDX files plus
+// manifest.json (sizes, counts, the original file's MD5). A cold load is then plain reads of known
+// sizes — no gunzip, no hashing. Sizes and headers are re-checked on every read, so a truncated
+// file is reported as damaged instead of served. Files are written before the manifest names them:
+// a crash in between leaves an unlisted file that the next write replaces.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { PartName } from '../../src-shared/types/dataset';
+import { writeFileAtomic } from './atomic';
+import { PART_INFO, type CatalogPart } from './dataset-catalog';
+import { fsError, TailorError } from './errors';
+import { pathForId } from './ids';
+import { checkLabels, decompressIdx, IdxError, parseRawIdx, readIdxHeader, type IdxFile, type IdxKind } from './idx';
+
+const manifestPart = z.object({
+  file: z.string().regex(/^[\w.-]+$/),
+  bytes: z.number().int().positive(),
+  count: z.number().int().positive(),
+  md5: z.string().regex(/^[0-9a-f]{32}$/),
+  /** MD5 of the decompressed IDX file: the same whichever way the data arrived. */
+  rawMd5: z.string().regex(/^[0-9a-f]{32}$/),
+  source: z.enum(['system', 'download', 'import']),
+  /** Where the bytes came from (a path or a file name), for display. */
+  origin: z.string(),
+});
+const manifestSchema = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  name: z.string(),
+  classNames: z.array(z.string()).min(2),
+  /** True when the names are placeholders made from the label range ('0'…'9'). */
+  derivedClassNames: z.boolean(),
+  rows: z.number().int().min(0),
+  cols: z.number().int().min(0),
+  parts: z.partialRecord(z.enum(['trainImages', 'trainLabels', 'testImages', 'testLabels']), manifestPart),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestPart = z.infer<typeof manifestPart>;
+
+/** A cached file that no longer matches its manifest; the caller rebuilds it or reports it. */
+export class CacheDamage extends TailorError {
+  constructor(message: string) {
+    super('corrupt', message);
+  }
+}
+
+export const md5Hex = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+
+export class DatasetCache {
+  constructor(readonly root: string) {}
+
+  dir(id: string): string {
+    return pathForId(this.root, id, 'dataset id');
+  }
+
+  /** null when absent or unreadable: an unreadable manifest just means nothing is cached yet. */
+  async readManifest(id: string): Promise<Manifest | null> {
+    try {
+      const parsed = manifestSchema.safeParse(JSON.parse(await fs.readFile(join(this.dir(id), 'manifest.json'), 'utf8')));
+      return parsed.success && parsed.data.id === id ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async writeManifest(m: Manifest): Promise<void> {
+    await writeFileAtomic(join(this.dir(m.id), 'manifest.json'), `${JSON.stringify(m, null, 2)}\n`);
+  }
+
+  /** Cheap check for status(): the file exists with the manifest's size. Returns the problem, if any. */
+  async checkPart(id: string, mp: ManifestPart): Promise<string | null> {
+    try {
+      const size = (await fs.stat(join(this.dir(id), mp.file))).size;
+      return size === mp.bytes ? null : damaged(mp, `${size.toLocaleString('en-US')} of ${mp.bytes.toLocaleString('en-US')} bytes`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return damaged(mp, 'the file is gone');
+      throw fsError(err, mp.file);
+    }
+  }
+
+  /**
+   * Reads a cached part into a buffer of its own (header skipped, byteOffset 0, so the renderer can
+   * transfer it as is). Throws CacheDamage when the file disagrees with the manifest.
+   */
+  async readPart(id: string, part: PartName, mp: ManifestPart, classCount: number): Promise<IdxFile> {
+    const path = join(this.dir(id), mp.file);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CacheDamage(damaged(mp, 'the file is gone'));
+      throw fsError(err, mp.file);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (size !== mp.bytes) {
+        throw new CacheDamage(damaged(mp, `${size.toLocaleString('en-US')} of ${mp.bytes.toLocaleString('en-US')} bytes`));
+      }
+      const head = await readAt(handle, Math.min(16, size), 0, mp);
+      const kind = PART_INFO[part].kind;
+      const h = readIdxHeader(head, mp.file, size, { expect: kind });
+      if (h.count !== mp.count) throw new CacheDamage(damaged(mp, `it holds ${h.count} items, not ${mp.count}`));
+      const data = await readAt(handle, size - h.headerBytes, h.headerBytes, mp);
+      if (kind === 'labels') checkLabels(data, classCount, mp.file);
+      return { kind, count: h.count, rows: h.rows, cols: h.cols, data };
+    } catch (err) {
+      if (err instanceof IdxError) throw new CacheDamage(damaged(mp, err.message));
+      throw err instanceof TailorError ? err : fsError(err, mp.file);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Writes a part's raw IDX bytes (header included) atomically; returns the cache file's name. */
+  async writePart(id: string, part: PartName, raw: Uint8Array): Promise<string> {
+    const file = PART_INFO[part].cacheFile;
+    try {
+      await writeFileAtomic(join(this.dir(id), file), raw);
+    } catch (err) {
+      throw fsError(err, `Saving ${file} to the dataset cache`);
+    }
+    return file;
+  }
+
+  async removePart(id: string, mp: ManifestPart): Promise<void> {
+    await fs.rm(join(this.dir(id), mp.file), { force: true });
+  }
+}
+
+function damaged(mp: ManifestPart, why: string): string {
+  return `The cached ${mp.file} is damaged (${why})`;
+}
+
+async function readAt(handle: fs.FileHandle, length: number, position: number, mp: ManifestPart): Promise<Uint8Array> {
+  // Every byte is overwritten below, so skip the zero fill (a fresh, unpooled buffer for large sizes).
+  const buf = Buffer.allocUnsafeSlow(length);
+  const out = new Uint8Array(buf.buffer, buf.byteOffset, length);
+  for (let off = 0; off < length; ) {
+    const { bytesRead } = await handle.read(out, off, length - off, position + off);
+    if (bytesRead === 0) throw new CacheDamage(damaged(mp, 'it ended while being read'));
+    off += bytesRead;
+  }
+  return out;
+}
+
+export interface VerifiedPart {
+  idx: IdxFile;
+  /** The whole decompressed file, header included, as it goes into the cache. */
+  raw: Uint8Array;
+  /** MD5 of the bytes as obtained (gzip when the source was gzip). */
+  md5: string;
+  rawMd5: string;
+}
+
+/** Decompresses and parses a file from outside the cache. Throws IdxError for anything malformed. */
+export async function verifySource(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: { expect?: IdxKind; classCount?: number } = {},
+): Promise<VerifiedPart> {
+  const raw = await decompressIdx(bytes, fileName);
+  const idx = parseRawIdx(raw, fileName, opts);
+  const md5 = md5Hex(bytes);
+  return { idx, raw, md5, rawMd5: raw === bytes ? md5 : md5Hex(raw) };
+}
+
+/** For a catalog dataset: the file must be the published one, gzip as released or decompressed. */
+export function checkPublished(v: VerifiedPart, fileName: string, cp: CatalogPart, what: string): void {
+  // The raw checksum also accepts a copy recompressed by a distribution (Debian's differs from upstream).
+  if (v.md5 === cp.md5 || v.rawMd5 === cp.rawMd5) return;
+  throw new IdxError(
+    `${fileName} is not the published ${what}: its checksum differs (the file is damaged or belongs to another dataset)`,
+  );
+}

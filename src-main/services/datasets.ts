@@ -1,0 +1,439 @@
+// Finds, verifies, caches and serves IDX datasets. Per file the find order is: the app's cache
+// (root/<id>/), a system copy (Debian ships Fashion-MNIST in /usr/share/datasets), then a download
+// or an import on request. Anything from outside the cache is verified once and written into it, so
+// every later load is a few plain reads. Cache writes for one id are serialised.
+import { promises as fs, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Emit, GroupService } from '../api';
+import {
+  PART_NAMES,
+  type DatasetImport,
+  type DatasetPayload,
+  type DatasetStatus,
+  type DownloadProgress,
+  type FileStatus,
+  type PartName,
+} from '../../src-shared/types/dataset';
+import { KeyedMutex, sweepTemp } from './atomic';
+import {
+  CacheDamage,
+  checkPublished,
+  DatasetCache,
+  md5Hex,
+  verifySource,
+  type Manifest,
+  type ManifestPart,
+  type VerifiedPart,
+} from './dataset-cache';
+import { DEFAULT_CATALOG, PART_INFO, type CatalogEntry, type CatalogPart } from './dataset-catalog';
+import { applyNames, checkConsistency, classify, newManifest, widenDerivedNames, type Incoming } from './dataset-import';
+import { downloadFile, type FetchFn } from './download';
+import { fsError, TailorError } from './errors';
+import { checkId } from './ids';
+import { checkPair, IdxError, type IdxFile } from './idx';
+
+/** Where distributions install datasets; the Electron glue and the e2e server both use this. */
+export function defaultSystemDirs(): string[] {
+  return ['/usr/share/datasets/fashion-mnist'];
+}
+
+export interface DatasetStoreOptions {
+  /** Writable cache folder (userData/datasets). */
+  root: string;
+  /** Read-only folders searched for a catalog dataset's published files. */
+  systemDirs?: string[];
+  emit: Emit;
+  fetch?: FetchFn;
+  /** Overrides every catalog entry's download location (tests point it at a local server). */
+  baseUrl?: string;
+  catalog?: readonly CatalogEntry[];
+  retryDelaysMs?: readonly number[];
+}
+
+interface SystemFile {
+  path: string;
+  bytes: number;
+  /** Path, size and mtime: a problem found once is remembered until the file changes. */
+  key: string;
+  problem: string | null;
+}
+
+type Located =
+  | { source: 'cache'; mp: ManifestPart }
+  | { source: 'system'; file: SystemFile; cacheProblem: string | null }
+  | { source: 'missing'; cacheProblem: string | null };
+
+const PROGRESS_INTERVAL_MS = 100;
+
+export class DatasetStore implements GroupService<'datasets'> {
+  private readonly cache: DatasetCache;
+  private readonly catalog: readonly CatalogEntry[];
+  private readonly systemDirs: readonly string[];
+  private readonly mutex = new KeyedMutex();
+  private readonly downloads = new Map<string, { controller: AbortController; done: Promise<DatasetStatus> }>();
+  private readonly systemProblems = new Map<string, string>();
+  private readonly swept = new Set<string>();
+
+  constructor(private readonly opts: DatasetStoreOptions) {
+    this.cache = new DatasetCache(opts.root);
+    this.catalog = opts.catalog ?? DEFAULT_CATALOG;
+    this.systemDirs = opts.systemDirs ?? defaultSystemDirs();
+  }
+
+  /** Catalog datasets (ready or not) and every imported one. */
+  async list(): Promise<DatasetStatus[]> {
+    const ids = new Set(this.catalog.map((e) => e.id));
+    let names: string[] = [];
+    try {
+      names = await fs.readdir(this.opts.root);
+    } catch {
+      // No cache folder yet: only the catalog.
+    }
+    for (const name of names) {
+      if (!ids.has(name) && isId(name) && (await this.cache.readManifest(name))) ids.add(name);
+    }
+    return Promise.all([...ids].map((id) => this.status(id)));
+  }
+
+  async status(id: string): Promise<DatasetStatus> {
+    const { entry, manifest, name, classNames } = await this.describe(id);
+    const located = await Promise.all(PART_NAMES.map((part) => this.locate(id, entry, manifest, part)));
+    const files = PART_NAMES.map((part, i) => this.fileStatus(id, part, located[i]!));
+    const cached = (i: number) => (located[i]?.source === 'cache' ? located[i].mp.count : 0);
+    const hasImages = located[0]?.source === 'cache' || located[2]?.source === 'cache';
+    return {
+      id,
+      name,
+      classNames,
+      ready: located.every((l) => l.source === 'cache' || (l.source === 'system' && !l.file.problem)),
+      files,
+      trainCount: cached(0),
+      testCount: cached(2),
+      rows: hasImages ? (manifest?.rows ?? 0) : 0,
+      cols: hasImages ? (manifest?.cols ?? 0) : 0,
+      downloading: this.downloads.has(id),
+      downloadable: Boolean(entry && this.baseUrlFor(entry)),
+    };
+  }
+
+  async load(id: string): Promise<DatasetPayload> {
+    return this.mutex.run(checkId(id, 'dataset id'), async () => {
+      await this.sweep(id);
+      const { entry, manifest, name, classNames } = await this.describe(id);
+      const m = manifest ?? newManifest(id, entry, {});
+      // Checksums of the decompressed files: a model's record matches however the data arrived.
+      const got = {} as Record<PartName, { idx: IdxFile; md5: string }>;
+      for (const part of PART_NAMES) got[part] = await this.obtain(id, entry, m, part, classNames.length);
+      const { trainImages, trainLabels, testImages, testLabels } = got;
+      const names = (i: PartName, l: PartName) => ({ images: PART_INFO[i].cacheFile, labels: PART_INFO[l].cacheFile });
+      checkPair(trainImages.idx, trainLabels.idx, names('trainImages', 'trainLabels'));
+      checkPair(testImages.idx, testLabels.idx, names('testImages', 'testLabels'));
+      if (trainImages.idx.rows !== testImages.idx.rows || trainImages.idx.cols !== testImages.idx.cols) {
+        throw new IdxError(
+          `${name}: training images are ${trainImages.idx.rows}×${trainImages.idx.cols} but test images are ` +
+            `${testImages.idx.rows}×${testImages.idx.cols}`,
+        );
+      }
+      const split = (images: IdxFile, labels: IdxFile) => ({ images: images.data, labels: labels.data, count: images.count });
+      return {
+        id,
+        name,
+        classNames,
+        rows: trainImages.idx.rows,
+        cols: trainImages.idx.cols,
+        train: split(trainImages.idx, trainLabels.idx),
+        test: split(testImages.idx, testLabels.idx),
+        checksums: {
+          trainImages: trainImages.md5,
+          trainLabels: trainLabels.md5,
+          testImages: testImages.md5,
+          testLabels: testLabels.md5,
+        },
+      };
+    });
+  }
+
+  /** Fetches whatever the cache and system copies lack. A second call joins the one running. */
+  async download(id: string): Promise<DatasetStatus> {
+    checkId(id, 'dataset id');
+    const running = this.downloads.get(id);
+    if (running) return running.done;
+    const entry = this.catalog.find((e) => e.id === id);
+    const baseUrl = entry && this.baseUrlFor(entry);
+    if (!entry || !baseUrl) {
+      const { name } = await this.describe(id);
+      throw new TailorError('invalid-argument', `${name} has no download location: import its files instead`);
+    }
+    const controller = new AbortController();
+    const done = this.mutex
+      .run(id, () => this.downloadAll(entry, baseUrl, controller.signal))
+      .finally(() => this.downloads.delete(id))
+      .then(() => this.status(id));
+    this.downloads.set(id, { controller, done });
+    return done;
+  }
+
+  async cancelDownload(id: string): Promise<boolean> {
+    const running = this.downloads.get(checkId(id, 'dataset id'));
+    running?.controller.abort();
+    return Boolean(running);
+  }
+
+  /**
+   * Adds files the user picked. Every file is checked before anything is written, so a bad import
+   * leaves the cache as it was. A new id creates a dataset; class names not given are '0'…'n−1'.
+   */
+  async import(req: DatasetImport): Promise<DatasetStatus> {
+    const id = checkId(req.id, 'dataset id');
+    await this.mutex.run(id, async () => {
+      await this.sweep(id);
+      const entry = this.catalog.find((e) => e.id === id);
+      const existing = await this.cache.readManifest(id);
+      const m = existing ?? newManifest(id, entry, req);
+      if (existing || entry) applyNames(m, entry, req);
+      const incoming = await classify(req.files, entry, m.derivedClassNames ? undefined : m.classNames.length);
+      checkConsistency(m, incoming);
+      widenDerivedNames(m, incoming);
+      await this.commit(m, incoming);
+    });
+    return this.status(id);
+  }
+
+  // ── finding files ──────────────────────────────────────────────────────────────────────────────
+
+  private async describe(id: string) {
+    checkId(id, 'dataset id');
+    const entry = this.catalog.find((e) => e.id === id);
+    const manifest = await this.cache.readManifest(id);
+    if (entry) return { entry, manifest, name: entry.name, classNames: [...entry.classNames] };
+    if (manifest) return { entry, manifest, name: manifest.name, classNames: manifest.classNames };
+    throw new TailorError('not-found', `There is no dataset "${id}"`);
+  }
+
+  private async locate(id: string, entry: CatalogEntry | undefined, m: Manifest | null, part: PartName): Promise<Located> {
+    const mp = m?.parts[part];
+    const cacheProblem = mp ? await this.cache.checkPart(id, mp) : null;
+    if (mp && !cacheProblem) return { source: 'cache', mp };
+    const file = entry ? await this.findSystem(entry.parts[part]) : null;
+    return file ? { source: 'system', file, cacheProblem } : { source: 'missing', cacheProblem };
+  }
+
+  /** The first system copy without a known problem, else the first one found. */
+  private async findSystem(cp: CatalogPart): Promise<SystemFile | null> {
+    let fallback: SystemFile | null = null;
+    for (const dir of this.systemDirs) {
+      for (const name of [cp.file, cp.file.replace(/\.gz$/, '')]) {
+        const path = join(dir, name);
+        let st: Stats;
+        try {
+          st = await fs.stat(path);
+        } catch {
+          continue;
+        }
+        if (!st.isFile()) continue;
+        const key = `${path}:${st.size}:${st.mtimeMs}`;
+        const file = { path, bytes: st.size, key, problem: this.systemProblems.get(key) ?? null };
+        if (!file.problem) return file;
+        fallback ??= file;
+      }
+    }
+    return fallback;
+  }
+
+  private fileStatus(id: string, part: PartName, l: Located): FileStatus {
+    const none = { part, verified: false, md5: null, count: 0 };
+    switch (l.source) {
+      case 'cache':
+        return {
+          part,
+          source: 'cache',
+          path: join(this.cache.dir(id), l.mp.file),
+          bytes: l.mp.bytes,
+          verified: true,
+          md5: l.mp.md5,
+          count: l.mp.count,
+          problem: null,
+        };
+      case 'system': {
+        const rebuild = l.cacheProblem && `${l.cacheProblem}; it will be rebuilt from ${l.file.path}`;
+        return { ...none, source: 'system', path: l.file.path, bytes: l.file.bytes, problem: l.file.problem ?? rebuild ?? null };
+      }
+      case 'missing':
+        return { ...none, source: 'missing', path: null, bytes: 0, problem: l.cacheProblem };
+    }
+  }
+
+  private baseUrlFor(entry: CatalogEntry): string | undefined {
+    const base = this.opts.baseUrl ?? entry.baseUrl;
+    return base && (base.endsWith('/') ? base : `${base}/`);
+  }
+
+  private async sweep(id: string): Promise<void> {
+    if (this.swept.has(id)) return;
+    const dir = this.cache.dir(id);
+    await sweepTemp(dir);
+    await sweepTemp(join(dir, 'download'));
+    this.swept.add(id);
+  }
+
+  // ── loading ────────────────────────────────────────────────────────────────────────────────────
+
+  /** One part from the cache, or rebuilt from its system copy; a damaged cache file is never served. */
+  private async obtain(id: string, entry: CatalogEntry | undefined, m: Manifest, part: PartName, classCount: number) {
+    const mp = m.parts[part];
+    let damage: string | null = null;
+    if (mp) {
+      try {
+        return { idx: await this.cache.readPart(id, part, mp, classCount), md5: mp.rawMd5 };
+      } catch (err) {
+        if (!(err instanceof CacheDamage)) throw err;
+        damage = err.message;
+      }
+    }
+    const file = entry ? await this.findSystem(entry.parts[part]) : null;
+    if (entry && file && !file.problem) {
+      const v = await this.fromSystem(entry, part, file);
+      await this.commit(m, [{ part, v, source: 'system', origin: file.path }]);
+      return { idx: v.idx, md5: v.rawMd5 };
+    }
+    const remedy = entry && this.baseUrlFor(entry) ? 'download the dataset or import the file' : 'import the file';
+    if (mp && damage) {
+      delete m.parts[part];
+      await this.cache.writeManifest(m);
+      await this.cache.removePart(id, mp);
+    }
+    if (file?.problem) throw new IdxError(file.problem); // found bad before: not re-read on every load
+    if (damage) throw new TailorError('corrupt', `${damage} and was removed: ${remedy} again`);
+    const name = entry?.name ?? m.name;
+    throw new TailorError('not-found', `${name} is missing its ${PART_INFO[part].label}: ${remedy}`);
+  }
+
+  private async fromSystem(entry: CatalogEntry, part: PartName, file: SystemFile): Promise<VerifiedPart> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(file.path);
+    } catch (err) {
+      throw fsError(err, file.path);
+    }
+    try {
+      return await verifyPublished(bytes, file.path, entry, part);
+    } catch (err) {
+      if (err instanceof IdxError) this.systemProblems.set(file.key, err.message);
+      throw err;
+    }
+  }
+
+  /** Writes parts into the cache, then the manifest that names them. */
+  private async commit(m: Manifest, incoming: Incoming[]): Promise<void> {
+    for (const { part, v, source, origin } of incoming) {
+      const file = await this.cache.writePart(m.id, part, v.raw);
+      m.parts[part] = { file, bytes: v.raw.byteLength, count: v.idx.count, md5: v.md5, rawMd5: v.rawMd5, source, origin };
+      if (v.idx.kind === 'images') [m.rows, m.cols] = [v.idx.rows, v.idx.cols];
+    }
+    await this.cache.writeManifest(m);
+  }
+
+  // ── downloading ────────────────────────────────────────────────────────────────────────────────
+
+  private async downloadAll(entry: CatalogEntry, baseUrl: string, signal: AbortSignal): Promise<void> {
+    const id = entry.id;
+    await this.sweep(id);
+    const m = (await this.cache.readManifest(id)) ?? newManifest(id, entry, {});
+    // Progress over all four files, weighted by their (known) decompressed sizes.
+    const weight = (p: PartName) =>
+      PART_INFO[p].kind === 'images' ? 16 + entry.parts[p].count * entry.rows * entry.cols : 8 + entry.parts[p].count;
+    const totalWeight = PART_NAMES.reduce((s, p) => s + weight(p), 0);
+    let doneWeight = 0;
+    let part: PartName = PART_NAMES[0]!;
+    let [received, total] = [0, 0];
+    const report = (state: DownloadProgress['state'], message?: string) => {
+      const current = total ? weight(part) * Math.min(1, received / total) : 0;
+      const fraction = state === 'done' ? 1 : (doneWeight + current) / totalWeight;
+      this.opts.emit('datasets:progress', { id, part, received, total, fraction, state, ...(message ? { message } : {}) });
+    };
+    try {
+      for (part of PART_NAMES) {
+        [received, total] = [0, 0];
+        if (!(await this.haveLocally(entry, m, part))) {
+          let last = 0;
+          await this.downloadPart(entry, m, part, baseUrl, signal, (r, t) => {
+            [received, total] = [r, t];
+            const now = Date.now();
+            if (now - last >= PROGRESS_INTERVAL_MS || r === t) {
+              last = now;
+              report('running');
+            }
+          });
+        }
+        doneWeight += weight(part);
+      }
+      report('done');
+    } catch (err) {
+      const e = err instanceof TailorError ? err : fsError(err, `Downloading ${entry.name}`);
+      report(e.code === 'cancelled' ? 'cancelled' : 'failed', e.message);
+      throw e;
+    }
+  }
+
+  /** True when the part is cached or could be cached from a good system copy (no network needed). */
+  private async haveLocally(entry: CatalogEntry, m: Manifest, part: PartName): Promise<boolean> {
+    const mp = m.parts[part];
+    if (mp && !(await this.cache.checkPart(entry.id, mp))) return true;
+    const file = await this.findSystem(entry.parts[part]);
+    if (!file || file.problem) return false;
+    try {
+      await this.commit(m, [{ part, v: await this.fromSystem(entry, part, file), source: 'system', origin: file.path }]);
+      return true;
+    } catch (err) {
+      if (err instanceof IdxError) return false; // remembered as a system problem; download instead
+      throw err;
+    }
+  }
+
+  private async downloadPart(
+    entry: CatalogEntry,
+    m: Manifest,
+    part: PartName,
+    baseUrl: string,
+    signal: AbortSignal,
+    onProgress: (received: number, total: number) => void,
+  ): Promise<void> {
+    const cp = entry.parts[part];
+    const url = new URL(cp.file, baseUrl).href;
+    const dest = join(this.cache.dir(entry.id), 'download', cp.file);
+    try {
+      // A file left by a run interrupted after its download completed is reused if intact.
+      const leftover = await fs.readFile(dest).catch(() => null);
+      if (!leftover || md5Hex(leftover) !== cp.md5) {
+        await downloadFile({
+          url,
+          dest,
+          md5: cp.md5,
+          signal,
+          ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+          ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
+          onProgress,
+        });
+      }
+      const v = await verifyPublished(await fs.readFile(dest), cp.file, entry, part);
+      await this.commit(m, [{ part, v, source: 'download', origin: url }]);
+    } finally {
+      await fs.rm(dest, { force: true });
+    }
+  }
+}
+
+async function verifyPublished(bytes: Uint8Array, fileName: string, entry: CatalogEntry, part: PartName) {
+  const v = await verifySource(bytes, fileName, { expect: PART_INFO[part].kind, classCount: entry.classNames.length });
+  checkPublished(v, fileName, entry.parts[part], `${entry.name} ${PART_INFO[part].label}`);
+  return v;
+}
+
+function isId(name: string): boolean {
+  try {
+    checkId(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+// Builders for small IDX files, shared by the dataset tests (never imported by the app).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+
+/** An IDX images file; pixel (i, p) is `pixel(i, p)`, by default a pattern that differs per image. */
+export function idxImages(count: number, rows: number, cols: number, pixel = (i: number, p: number) => (i * 31 + p) & 0xff): Uint8Array {
+  const out = new Uint8Array(16 + count * rows * cols);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x00000803);
+  view.setUint32(4, count);
+  view.setUint32(8, rows);
+  view.setUint32(12, cols);
+  for (let i = 0, o = 16; i < count; i++) for (let p = 0; p < rows * cols; p++) out[o++] = pixel(i, p);
+  return out;
+}
+
+export function idxLabels(labels: readonly number[]): Uint8Array {
+  const out = new Uint8Array(8 + labels.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x00000801);
+  view.setUint32(4, labels.length);
+  out.set(labels, 8);
+  return out;
+}
+
+export const gz = (bytes: Uint8Array): Uint8Array => new Uint8Array(gzipSync(bytes));
+
+/** Labels 0…classes−1 repeated, `count` of them. */
+export const cyclicLabels = (count: number, classes = 10): number[] => Array.from({ length: count }, (_, i) => i % classes);
+
+/** A small deterministic PRNG (mulberry32) so fuzz failures can be replayed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tiny four-file dataset and a catalog entry whose checksums are those of its gzip files. */
+export function tinyDataset(id = 'tiny', classNames: readonly string[] = Array.from({ length: 10 }, (_, i) => `c${i}`)) {
+  const raw = {
+    trainImages: idxImages(30, 4, 3),
+    trainLabels: idxLabels(cyclicLabels(30, classNames.length)),
+    testImages: idxImages(12, 4, 3, (i, p) => (i * 7 + p * 3 + 1) & 0xff),
+    testLabels: idxLabels(cyclicLabels(12, classNames.length).reverse()),
+  };
+  const zipped = {
+    trainImages: gz(raw.trainImages),
+    trainLabels: gz(raw.trainLabels),
+    testImages: gz(raw.testImages),
+    testLabels: gz(raw.testLabels),
+  };
+  const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+  const part = (p: keyof typeof raw, file: string, count: number) => ({ file, md5: md5(zipped[p]), rawMd5: md5(raw[p]), count });
+  const entry = {
+    id,
+    name: 'Tiny',
+    classNames,
+    rows: 4,
+    cols: 3,
+    parts: {
+      trainImages: part('trainImages', 'train-images-idx3-ubyte.gz', 30),
+      trainLabels: part('trainLabels', 'train-labels-idx1-ubyte.gz', 30),
+      testImages: part('testImages', 't10k-images-idx3-ubyte.gz', 12),
+      testLabels: part('testLabels', 't10k-labels-idx1-ubyte.gz', 12),
+    },
+  };
+  return { raw, zipped, entry };
+}

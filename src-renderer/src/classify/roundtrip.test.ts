@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readIdxFile } from '../../../src-main/services/idx';
+import { grayImage, grayToRGBA } from './image';
+import { preprocess } from './preprocess';
+import { roundTrip } from './roundtrip';
+
+const TEST_IMAGES = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
+
+describe.skipIf(!existsSync(TEST_IMAGES))('round trip on Fashion-MNIST test images', () => {
+  const images = readIdxFile(TEST_IMAGES, { expect: 'images' }).then((f) => f.data);
+
+  it('recovers 1,000 images rendered as product shots', async () => {
+    const trip = roundTrip(await images, 1000);
+    const sorted = Array.from(trip.correlations).sort((a, b) => a - b);
+    // Measured: MAE 0.065, mean correlation 0.942, 5th percentile 0.885, worst 0.755. The render's
+    // bilinear blur alone leaves 0.99; the rest is its bleed widening thin objects by ~1 px.
+    expect(trip.mae).toBeLessThan(0.07);
+    expect(trip.meanCorrelation).toBeGreaterThan(0.93);
+    expect(sorted[50]).toBeGreaterThan(0.87);
+    expect(sorted[0]).toBeGreaterThan(0.7);
+  });
+
+  it('recovers dataset images shown as they are (light on black, 4× enlarged) pixel for pixel', async () => {
+    const all = await images;
+    let exact = 0;
+    let absErr = 0;
+    for (let i = 0; i < 1000; i++) {
+      const original = all.subarray(i * 784, (i + 1) * 784);
+      const big = new Float32Array(112 * 112);
+      for (let p = 0; p < big.length; p++) big[p] = original[Math.floor(p / 448) * 28 + Math.floor((p % 112) / 4)]!;
+      const { input } = preprocess(grayToRGBA(grayImage(112, 112, big)));
+      let worst = 0;
+      for (let p = 0; p < 784; p++) {
+        const err = Math.abs(input[p]! - original[p]! / 255);
+        absErr += err;
+        worst = Math.max(worst, err);
+      }
+      if (worst < 0.02) exact++;
+    }
+    // Measured: 898 of 1,000 within 0.02 everywhere, MAE 0.008. Most of the rest have a longest
+    // side of 27 px in the dataset itself, which fitting to 28 px cannot know.
+    expect(exact).toBeGreaterThanOrEqual(880);
+    expect(absErr / 784_000).toBeLessThan(0.01);
+  });
+});

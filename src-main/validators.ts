@@ -57,6 +57,7 @@ const testMetrics = z.strictObject({
   loss: finite,
   acc: finite,
   confusion: z.array(z.array(z.number().int().min(0)).max(1000)).max(1000).optional(),
+  count: z.number().int().min(0).optional(),
 });
 const checksums = z.record(z.string().max(64), z.string().max(128));
 const jsonObject = z.record(z.string(), z.unknown());

@@ -15,6 +15,8 @@ export interface TestMetrics {
   acc: number;
   /** confusion[true][predicted] counts. */
   confusion?: number[][];
+  /** Test images scored (absent: the whole test set). */
+  count?: number;
 }
 
 export type RunState = 'completed' | 'stopped' | 'early-stopped' | 'failed';

@@ -2,6 +2,7 @@
 import type { BackendName } from '../ml/backend-rule';
 import { startMlWorker, type WorkerClient } from '../worker/client';
 import type { BackendInfo } from '../worker/protocol';
+import { dataset } from './dataset.svelte';
 
 const OVERRIDE_KEY = 'tailor.backend';
 
@@ -20,6 +21,8 @@ export class MlState {
   error = $state<string | null>(null);
   starting = $state(false);
   #client: WorkerClient | null = null;
+  #dataSent: string | null = null;
+  #sending: Promise<void> | null = null;
 
   get client(): WorkerClient {
     this.#client ??= startMlWorker();
@@ -37,6 +40,31 @@ export class MlState {
     } finally {
       this.starting = false;
     }
+  }
+
+  /**
+   * Sends the dataset's pixels to the worker once. The worker gets copies (transferred, so no
+   * second copy is kept in flight): the UI keeps its own for galleries and sample grids.
+   */
+  async ensureData(): Promise<void> {
+    const data = await dataset.ensureLoaded();
+    if (!data) throw new Error(dataset.error ?? 'The dataset is not available.');
+    if (this.#dataSent === data.id) return;
+    this.#sending ??= (async () => {
+      const copy = {
+        id: data.id,
+        rows: data.rows,
+        cols: data.cols,
+        classCount: data.classNames.length,
+        trainImages: data.train.images.slice(),
+        trainLabels: data.train.labels.slice(),
+        testImages: data.test.images.slice(),
+        testLabels: data.test.labels.slice(),
+      };
+      await this.client.call('setData', copy, [copy.trainImages.buffer, copy.trainLabels.buffer, copy.testImages.buffer, copy.testLabels.buffer]);
+      this.#dataSent = data.id;
+    })().finally(() => (this.#sending = null));
+    await this.#sending;
   }
 
   async setOverride(name: BackendName | null): Promise<void> {

@@ -16,6 +16,8 @@ export const PREFIX = '/__tailor';
 export interface BridgeServerOptions {
   port: number;
   rendererDir: string;
+  /** Test-only harness pages (e2e/harness), served under /__test/. */
+  harnessDir?: string;
   resourcesDir: string;
   dataDir?: string;
   systemDatasetDirs?: string[];
@@ -92,6 +94,9 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<{ se
           result = await dispatch(services, channel, args);
         }
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encode(result));
+      } else if (opts.harnessDir && url.pathname.startsWith('/__test/')) {
+        const file = await serveStatic(opts.harnessDir, url.pathname.slice('/__test'.length));
+        res.writeHead(file.status, file.headers).end(file.body);
       } else {
         const file = await serveStatic(opts.rendererDir, url.pathname);
         res.writeHead(file.status, file.headers).end(file.body);
@@ -112,6 +117,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const { dataDir, url } = await startBridgeServer({
     port,
     rendererDir: join(root, 'out/renderer'),
+    harnessDir: join(root, 'test-results/harness'),
     resourcesDir: join(root, 'resources'),
     ...(process.env['TAILOR_E2E_DATA'] ? { dataDir: process.env['TAILOR_E2E_DATA'] } : {}),
   });

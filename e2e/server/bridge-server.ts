@@ -10,6 +10,7 @@ import type { EventName, Events } from '../../src-shared/contract';
 import { MAX_REQUEST_BYTES, dispatch } from '../../src-main/api';
 import { createServices } from '../../src-main/services/create';
 import { serveStatic } from '../../src-main/services/static-files';
+import { WORKER_CONTENT_SECURITY_POLICY } from '../../src-main/security';
 
 export const PREFIX = '/__tailor';
 
@@ -95,8 +96,9 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<{ se
         }
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encode(result));
       } else if (opts.harnessDir && url.pathname.startsWith('/__test/')) {
+        // Harness pages run tfjs on the page itself, so they get the worker policy (wasm pthreads).
         const file = await serveStatic(opts.harnessDir, url.pathname.slice('/__test'.length));
-        res.writeHead(file.status, file.headers).end(file.body);
+        res.writeHead(file.status, { ...file.headers, 'Content-Security-Policy': WORKER_CONTENT_SECURITY_POLICY }).end(file.body);
       } else {
         const file = await serveStatic(opts.rendererDir, url.pathname);
         res.writeHead(file.status, file.headers).end(file.body);

@@ -1,0 +1,110 @@
+// `npm run bench`: speed figures, printed as ratios measured side by side in one run (never as
+// timed test assertions). Needs the built renderer's bridge server, Chromium and the dataset.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
+import { buildHarness } from '../e2e/harness/build';
+import { startBridgeServer } from '../e2e/server/bridge-server';
+import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
+
+const root = join(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+
+function table(rows: Record<string, string | number>[]): void {
+  console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toFixed(2)) : v]))));
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tailor-bench-'));
+  try {
+    // 1. Main process: cold load from the app's cache (a fresh store, as at app start).
+    const root1 = join(dataDir, 'datasets');
+    const first = new DatasetStore({ root: root1, systemDirs: defaultSystemDirs(), emit: () => undefined });
+    let t = performance.now();
+    await first.load('fashion-mnist');
+    const firstMs = performance.now() - t;
+    const cold = new DatasetStore({ root: root1, systemDirs: defaultSystemDirs(), emit: () => undefined });
+    t = performance.now();
+    await cold.load('fashion-mnist');
+    const coldMs = performance.now() - t;
+
+    // 2. Chromium: the rest, through the real renderer transport of the tests.
+    const port = 4791;
+    const { server } = await startBridgeServer({
+      port,
+      rendererDir: join(root, 'out/renderer'),
+      harnessDir: join(root, 'test-results/harness'),
+      resourcesDir: join(root, 'resources'),
+      dataDir,
+    });
+    await buildHarness('bench');
+    const executablePath = chromiumPath();
+    const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
+    try {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => console.error('page error:', e.message));
+      await page.goto(`http://localhost:${port}/__test/bench.html`);
+      await page.waitForFunction(() => 'benchTrain' in window);
+      type W = Record<string, (...a: unknown[]) => Promise<Record<string, number | string>>>;
+      const call = (fn: string, ...args: unknown[]) =>
+        page.evaluate(([f, a]) => (window as unknown as W)[f as string]!(...(a as unknown[])), [fn, args] as const);
+
+      const load = await call('benchLoad');
+      console.log('\nDataset: 70,000 Fashion-MNIST images, cold load from the app cache to ready-to-train tensors');
+      table([
+        { step: 'main: first load (verify system copy, write cache)', ms: firstMs },
+        { step: 'main: cold load from cache (fresh store)', ms: coldMs },
+        { step: 'renderer: bytes from main (HTTP test transport)', ms: Number(load['fetchMs']) },
+        { step: 'renderer: upload to tensors + first batch read', ms: Number(load['tensorsMs']) },
+        { step: 'renderer total (target ≤ 1000 ms)', ms: Number(load['totalMs']) },
+      ]);
+
+      const plan: [string, number, number][] = quick
+        ? [['wasm', 4, 64]]
+        : [
+            ['wasm', 12, 64],
+            ['webgpu', 3, 32],
+            ['cpu', 2, 32],
+          ];
+      const rows: Record<string, string | number>[] = [];
+      for (const [backend, batches, size] of plan) {
+        for (const preset of ['report', 'report-fixed', 'best']) {
+          const r = await call('benchTrain', backend, preset, batches, size);
+          rows.push({
+            backend,
+            preset,
+            batch: size,
+            'Tailor img/s': Number(r['tailor']),
+            'model.fit img/s': Number(r['fit']),
+            'Tailor / fit': Number(r['tailor']) / Number(r['fit']),
+          });
+          console.log(`  measured ${backend} ${preset}`);
+        }
+      }
+      console.log('\nTraining speed, Tailor loop vs plain model.fit of the same model on the same backend (warm-up batch excluded)');
+      table(rows);
+
+      const predict = [];
+      for (const backend of quick ? ['wasm'] : ['webgpu', 'wasm', 'webgl']) {
+        const r = await call('benchPredict', backend);
+        predict.push({ backend, 'median ms': Number(r['medianMs']), 'p90 ms': Number(r['p90Ms']), 'within 16 ms frame': Number(r['medianMs']) <= 16 ? 'yes' : 'no' });
+      }
+      console.log('\nOne live prediction (Tailor best network, 28×28 in, probabilities read back)');
+      table(predict);
+      const gpu = await page.evaluate(async () => {
+        const a = await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter();
+        return a ? `${a.info.vendor} ${a.info.architecture} ${a.info.description}`.trim() : 'none';
+      });
+      console.log(`\nWebGPU adapter: ${gpu}; cores: ${await page.evaluate(() => navigator.hardwareConcurrency)}`);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,8 +1,21 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
 
 const root = import.meta.dirname;
+
+/**
+ * Dev server only: Vite injects component CSS as <style> tags for hot reload, which the strict CSP
+ * in index.html blocks. Built bundles (npm start, tests) keep the strict policy.
+ */
+function devStyleCsp(): Plugin {
+  return {
+    name: 'tailor-dev-style-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -20,8 +33,10 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), devStyleCsp()],
     worker: { format: 'es' },
+    // Cross-origin isolation in development too, so wasm runs multi-threaded as in the app.
+    server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
     build: {
       outDir: resolve(root, 'out/renderer'),
       target: 'es2022',

@@ -2,7 +2,7 @@
 // services/ (plain Node, tested without Electron).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, nativeTheme, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session, type OpenDialogOptions } from 'electron';
 import { registerIpc, makeEmitter } from './ipc';
 import { createServices } from './services/create';
 import { serveStatic } from './services/static-files';
@@ -87,7 +87,7 @@ void app.whenReady().then(() => {
     resourcesDir,
     emit: makeEmitter(() => mainWindow?.webContents ?? null),
     pickFolder: async () => {
-      const options = { title: 'Export model to folder', properties: ['openDirectory', 'createDirectory'] } as const;
+      const options: OpenDialogOptions = { title: 'Export model to folder', properties: ['openDirectory', 'createDirectory'] };
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

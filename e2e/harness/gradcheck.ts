@@ -27,7 +27,7 @@ async function runOn(backend: string, presetId: 'report-fixed' | 'best'): Promis
   const out: BackendRun = { loss: (await value.data())[0]!, grads: {}, adamLosses: [] };
   // Keyed by position: tfjs uniquifies variable names between the two builds of the model.
   for (const [i, w] of model.trainableWeights.entries()) {
-    const g = grads[w.read().name] ?? grads[w.name];
+    const g = grads[(w.read() as tf.Variable).name] ?? grads[w.name];
     if (g) out.grads[`${i}:${w.originalName}`] = (await g.data()) as Float32Array;
   }
   tf.dispose([value, ...Object.values(grads)]);

@@ -1,0 +1,408 @@
+/**
+ * Training kernels that TensorFlow.js 4.22's wasm backend lacks or runs slowly.
+ *
+ * The wasm backend has no `Conv2DBackpropFilter` (so a CNN cannot train on it at all) and its
+ * `Conv2DBackpropInput` is a scalar C++ loop. Both are rebuilt here from kernels wasm runs fast
+ * (XNNPACK convolution and matrix multiply), as is `UnsortedSegmentSum`, the gradient of
+ * `gather` (embedding-style lookups). wasm's `OneHot`, wrong for any dtype but int32, is fixed.
+ * Wrappers around wasm's own BatchMatMul (transposed operands), Tile, Sum and Mean (leading axes)
+ * route the shapes that training hits, and wasm runs slowly, to its fast paths.
+ *
+ * Every other kernel that training a Tailor CNN needs (Conv2D, MaxPool/MaxPoolGrad, AvgPoolGrad,
+ * FusedBatchNorm and the ops of its gradient, Relu/Sigmoid/Softmax, Adam and RMSprop updates,
+ * Reverse/Pad/Slice/Gather for augmentation) wasm already has.
+ *
+ * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
+ * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs
+ * its intermediates inside `tf.tidy` so none outlive the call.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Imported for its side effect: it registers wasm's own kernels, which must happen before ours
+// so that its Conv2DBackpropInput never overwrites the replacement below.
+import '@tensorflow/tfjs-backend-wasm';
+
+type Pair = [number, number];
+type ExplicitPadding = tf.backend_util.ExplicitPadding;
+
+interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  stride: Pair;
+  /** Zero rows/columns added before the input, as the forward convolution used them. */
+  padTop: number;
+  padLeft: number;
+}
+
+/** Attributes shared by both convolution backprop kernels (tfjs-core's attrs, NHWC only). */
+interface ConvBackpropAttrs {
+  strides: number | Pair;
+  pad: 'valid' | 'same' | number | ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function geometry(
+  kernelName: string,
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvBackpropAttrs,
+): ConvGeometry {
+  // wasm's own Conv2D and FusedConv2D refuse NCHW, so no NCHW graph can reach this backprop.
+  if (attrs.dataFormat !== 'NHWC') {
+    throw new Error(`${kernelName} on wasm supports dataFormat 'NHWC' only, got '${attrs.dataFormat}'.`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    stride: [info.strideHeight, info.strideWidth],
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/**
+ * Kernel inputs are normally Tensors already; a bare TensorInfo gets a Tensor view that the
+ * enclosing tidy disposes (the view shares the data, so disposing it frees nothing of the input's).
+ */
+function asTensor<R extends tf.Rank>(info: tf.TensorInfo | undefined, name: string): tf.Tensor<R> {
+  if (info === undefined) throw new Error(`Missing kernel input '${name}'.`);
+  if (info instanceof tf.Tensor) return info as tf.Tensor<R>;
+  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
+}
+
+/**
+ * A copy of `t` under a data id of its own, for use as matMul's B. wasm's BatchMatMul caches its
+ * XNNPACK operator, with B packed into it, under B's data id, and reshapes share data ids: had the
+ * caller's tensor been B before under another shape, wasm would abort or answer garbage.
+ */
+function ownData<T extends tf.Tensor>(t: T): T {
+  return tf.add(t, tf.scalar(0, t.dtype));
+}
+
+/**
+ * Splits per-axis [before, after] amounts for the two spatial axes (1 and 2) of a 4-D tensor:
+ * negative amounts are cropped off here, the rest is returned as explicit padding that
+ * XNNPACK's convolution applies itself, without materialising a padded copy.
+ */
+function cropToPadding(x: tf.Tensor4D, height: Pair, width: Pair): [tf.Tensor4D, ExplicitPadding] {
+  const [hb, ha] = height;
+  const [wb, wa] = width;
+  const pad: ExplicitPadding = [
+    [0, 0],
+    [Math.max(hb, 0), Math.max(ha, 0)],
+    [Math.max(wb, 0), Math.max(wa, 0)],
+    [0, 0],
+  ];
+  if (hb >= 0 && ha >= 0 && wb >= 0 && wa >= 0) return [x, pad];
+  const [n, h, w, c] = x.shape;
+  const top = Math.max(-hb, 0);
+  const left = Math.max(-wb, 0);
+  const cropped = tf.slice(
+    x,
+    [0, top, left, 0],
+    [n, h - top - Math.max(-ha, 0), w - left - Math.max(-wa, 0), c],
+  );
+  return [cropped, pad];
+}
+
+/** Same amounts as `cropToPadding`, but materialised: for consumers that are not convolutions. */
+function padOrCrop(x: tf.Tensor4D, height: Pair, width: Pair): tf.Tensor4D {
+  const [cropped, pad] = cropToPadding(x, height, width);
+  return pad.some(([before, after]) => before > 0 || after > 0) ? tf.pad(cropped, pad) : cropped;
+}
+
+/**
+ * Inserts (stride − 1) zeros after every row and column of dy, so that the transposed
+ * convolution of a strided conv becomes a stride-1 convolution. The result is
+ * [N, OH·sh, OW·sw, C]: it ends with (stride − 1) zero rows/columns that callers crop.
+ */
+function dilate(dy: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return tf.reshape(spread, [n, oh * sh, ow * sw, c]);
+}
+
+/**
+ * Below this many rows (Cin·KH·KW) the filter gradient's GEMM is too thin for XNNPACK's
+ * convolution to run well, and explicit im2col wins. Measured on the report CNN's shapes
+ * (batch 128, 3×3): Cin 1 → 6 vs 19 ms, Cin 3 → 14 vs 34 ms, Cin 8 → 58 vs 65 ms,
+ * Cin 16 → 135 vs 116 ms (im2col vs convolution).
+ */
+const IM2COL_MAX_ROWS = 96;
+
+/**
+ * dW[kh, kw, ci, co] = Σ over n, oh, ow of xPadded[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co].
+ */
+const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs }) => {
+  const { filterShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  return tf.tidy(() => {
+    const x = asTensor<tf.Rank.R4>(inputs.x, 'x');
+    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
+    const g = geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs);
+    // The windows reach (OH − 1)·sh + KH rows: rows past the input's end are zero padding, and
+    // input rows past the last window (possible with 'valid' and stride > 1) are never read.
+    const padH: Pair = [g.padTop, (g.outHeight - 1) * g.stride[0] + g.filterHeight - g.padTop - g.inHeight];
+    const padW: Pair = [g.padLeft, (g.outWidth - 1) * g.stride[1] + g.filterWidth - g.padLeft - g.inWidth];
+    return g.inChannels * g.filterHeight * g.filterWidth <= IM2COL_MAX_ROWS
+      ? filterGradIm2col(x, dy, g, padH, padW)
+      : filterGradByConvolution(x, dy, g, padH, padW);
+  });
+};
+
+/**
+ * The filter gradient as a convolution with batch and channels swapped: x as [Cin, H, W, N]
+ * (Cin images of N channels) convolved with dy as [OH, OW, N, Cout] (a filter the size of the
+ * output, dilated by the forward stride) gives [Cin, KH, KW, Cout] in one XNNPACK call.
+ */
+function filterGradByConvolution(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, padH: Pair, padW: Pair): tf.Tensor4D {
+  const [images, pad] = cropToPadding(tf.transpose(x, [3, 1, 2, 0]), padH, padW);
+  const kernel = tf.transpose(dy, [1, 2, 0, 3]);
+  const grad = tf.conv2d(images, kernel, 1, pad, 'NHWC', g.stride);
+  return tf.transpose(grad, [1, 2, 0, 3]);
+}
+
+/**
+ * im2col then one plain matrix multiply (wasm's matMul with transposeA is a slow scalar path, so
+ * the columns are built already transposed): x as [Cin, N, H, W], its KH·KW shifted windows
+ * stacked on axis 0 give [KH·KW·Cin, N·OH·OW] rows in the filter's [KH, KW, Cin] order.
+ */
+function filterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, padH: Pair, padW: Pair): tf.Tensor4D {
+  const [sh, sw] = g.stride;
+  const channelsFirst = tf.transpose(padOrCrop(x, padH, padW), [3, 0, 1, 2]);
+  const windows: tf.Tensor4D[] = [];
+  for (let kh = 0; kh < g.filterHeight; kh++) {
+    for (let kw = 0; kw < g.filterWidth; kw++) {
+      windows.push(
+        sh === 1 && sw === 1
+          ? tf.slice(channelsFirst, [0, 0, kh, kw], [g.inChannels, g.batch, g.outHeight, g.outWidth])
+          : (tf.stridedSlice(
+              channelsFirst,
+              [0, 0, kh, kw],
+              [g.inChannels, g.batch, kh + (g.outHeight - 1) * sh + 1, kw + (g.outWidth - 1) * sw + 1],
+              [1, 1, sh, sw],
+            ) as tf.Tensor4D),
+      );
+    }
+  }
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const columns = tf.reshape(tf.concat(windows, 0), [windows.length * g.inChannels, pixels]);
+  const grad = tf.matMul(columns, ownData(tf.reshape(dy, [pixels, g.outChannels])));
+  return tf.reshape(grad, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
+}
+
+/**
+ * dx is the full correlation of dy (dilated by the stride) with the filter rotated 180° and its
+ * in/out channels swapped — a stride-1 convolution that wasm runs through XNNPACK.
+ */
+const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs }) => {
+  const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  return tf.tidy(() => {
+    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
+    const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
+    const g = geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs);
+    const [sh, sw] = g.stride;
+    // Input row h receives dyDilated[h + padTop − kh] · W[kh]: pad KH − 1 − padTop zeros before,
+    // and after as many as make the output H rows long (negative amounts crop instead).
+    const top = g.filterHeight - 1 - g.padTop;
+    const left = g.filterWidth - 1 - g.padLeft;
+    const [source, pad] = cropToPadding(
+      dilate(dy, g.stride),
+      [top, g.inHeight + g.filterHeight - 1 - top - g.outHeight * sh],
+      [left, g.inWidth + g.filterWidth - 1 - left - g.outWidth * sw],
+    );
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    return tf.conv2d(source, flipped, 1, pad);
+  });
+};
+
+/**
+ * out[s, ...] = Σ of data[i, ...] over the i whose segment id is s: a one-hot [N, S] matrix,
+ * transposed, times data reshaped to [N, rest]. Out-of-range ids give an all-zero one-hot row, so
+ * they contribute nothing, as in tfjs-core.
+ */
+const unsortedSegmentSum: tf.KernelFunc = ({ inputs, attrs }) => {
+  const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  return tf.tidy(() => {
+    const data = asTensor(inputs.x, 'x');
+    const ids = asTensor(inputs.segmentIds, 'segmentIds');
+    const rowCount = ids.size;
+    const rest = data.shape.slice(ids.rank);
+    const data2d = tf.reshape(data, [rowCount, rest.reduce((a, b) => a * b, 1)]);
+    // An int32 one-hot, cast (see fixedOneHot). wasm's matMul is float32-only; integer sums stay
+    // exact below 2^24.
+    const selector = tf.cast(tf.oneHot(tf.cast(tf.reshape(ids, [rowCount]), 'int32'), numSegments), 'float32');
+    const summed = tf.matMul(tf.transpose(selector), ownData(tf.cast(data2d, 'float32')));
+    return tf.cast(tf.reshape(summed, [numSegments, ...rest]), data.dtype);
+  });
+};
+
+/**
+ * wasm's OneHot always writes int32 bit patterns, whatever the dtype: a float32 one-hot comes
+ * out as 1.4e-45 instead of 1. Non-int32 requests are built from wasm's int32 one-hot instead.
+ */
+function fixedOneHot(wasmOneHot: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { dtype, depth, onValue, offValue } = args.attrs as unknown as tf.OneHotAttrs;
+    if (dtype === 'int32') return wasmOneHot.kernelFunc(args);
+    return tf.tidy(() => {
+      // Re-enters this kernel with int32, which goes straight to wasm's.
+      const hot = tf.oneHot(asTensor(args.inputs.indices, 'indices'), depth);
+      return onValue === 1 && offValue === 0
+        ? tf.cast(hot, dtype)
+        : tf.where(tf.cast(hot, 'bool'), tf.scalar(onValue, dtype), tf.scalar(offValue, dtype));
+    });
+  };
+}
+
+/**
+ * wasm's BatchMatMul runs XNNPACK only for untransposed operands; transposeA/transposeB fall to a
+ * scalar loop ~10× slower than transposing first (dense layers' dW = xᵀ·dy and dx = dy·Wᵀ:
+ * [128, 3136]ᵀ·[128, 128] takes 146 ms that way, 15 ms with the transpose).
+ */
+function untransposedMatMul(wasmMatMul: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+    if (!transposeA && !transposeB) return wasmMatMul.kernelFunc(args);
+    return tf.tidy(() => {
+      const swapLastTwo = (t: tf.Tensor): tf.Tensor => {
+        const perm = t.shape.map((_, i) => i);
+        perm.push(...perm.splice(-2).reverse());
+        return tf.transpose(t, perm);
+      };
+      const a = asTensor(args.inputs.a, 'a');
+      const b = asTensor(args.inputs.b, 'b');
+      // Re-enters this kernel untransposed, which goes straight to wasm's.
+      return tf.matMul(transposeA ? swapLastTwo(a) : a, transposeB ? swapLastTwo(b) : b);
+    });
+  };
+}
+
+/**
+ * wasm's Tile walks the output element by element: BatchNorm's gradient tiles [1, 1, 1, C] to
+ * the activation's shape, 640 ms for [128, 28, 28, 32]. A broadcasting add of zeros does the same
+ * in 30 ms: each tiled axis d becomes (reps, d), with x broadcast along reps.
+ */
+function broadcastingTile(wasmTile: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { reps } = args.attrs as unknown as tf.TileAttrs;
+    const x = args.inputs.x;
+    if (x === undefined || (x.dtype !== 'float32' && x.dtype !== 'int32')) return wasmTile.kernelFunc(args);
+    const xShape: number[] = [];
+    const zerosShape: number[] = [];
+    x.shape.forEach((size, axis) => {
+      const times = reps[axis] ?? 1;
+      if (times === 1 || size === 1) {
+        xShape.push(size);
+        zerosShape.push(times);
+      } else {
+        xShape.push(1, size);
+        zerosShape.push(times, 1);
+      }
+    });
+    // XNNPACK broadcasts up to 6 dimensions; beyond that wasm's own Tile is the only path.
+    if (xShape.length > 6) return wasmTile.kernelFunc(args);
+    return tf.tidy(() => {
+      const tiled = tf.add(tf.reshape(asTensor(x, 'x'), xShape), tf.zeros(zerosShape, x.dtype));
+      return tf.reshape(tiled, x.shape.map((size, axis) => size * (reps[axis] ?? 1)));
+    });
+  };
+}
+
+/**
+ * wasm's Sum and Mean over leading axes (bias and BatchNorm gradients, BatchNorm's moments:
+ * [N, H, W, C] reduced over N, H, W) transpose the 4-D tensor first, a slow path (A/B on the
+ * report CNN's step: 534 → 439 ms with this, under load). Viewing it as [N·H·W, C], transposing
+ * that and reducing rows re-enters the kernel on the last axis, wasm's own fast case.
+ */
+function leadingAxesReduction(reduce: typeof tf.sum | typeof tf.mean) {
+  return (wasmKernel: tf.KernelConfig): tf.KernelFunc =>
+    (args) => {
+      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs | tf.MeanAttrs;
+      const x = args.inputs.x;
+      if (x === undefined || x.dtype !== 'float32') return wasmKernel.kernelFunc(args);
+      const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+      const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+      if (!leading) return wasmKernel.kernelFunc(args);
+      const rows = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+      const rest = x.shape.slice(axes.length);
+      return tf.tidy(() => {
+        const columns = tf.reshape(asTensor(x, 'x'), [rows, rest.reduce((p, q) => p * q, 1)]);
+        const reduced = reduce(tf.transpose(columns), 1);
+        return tf.reshape(reduced, keepDims ? [...axes.map(() => 1), ...rest] : rest);
+      });
+    };
+}
+
+let kernels: readonly tf.KernelConfig[] | undefined;
+
+function wasmTrainingKernels(): readonly tf.KernelConfig[] {
+  if (kernels !== undefined) return kernels;
+  const wasmKernel = (name: string): tf.KernelConfig => {
+    const config = tf.getKernel(name, 'wasm');
+    if (config === undefined) throw new Error(`The wasm backend registered no ${name} kernel.`);
+    return config;
+  };
+  // Overrides keep wasm's config (its setupFunc wires the C++ function when the backend starts)
+  // and call its kernelFunc for the cases they do not take over.
+  const override = (name: string, wrap: (wasm: tf.KernelConfig) => tf.KernelFunc): tf.KernelConfig => {
+    const wasm = wasmKernel(name);
+    return { ...wasm, kernelFunc: wrap(wasm) };
+  };
+  kernels = [
+    { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter },
+    { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: conv2DBackpropInput },
+    { kernelName: tf.UnsortedSegmentSum, backendName: 'wasm', kernelFunc: unsortedSegmentSum },
+    override(tf.OneHot, fixedOneHot),
+    override(tf.BatchMatMul, untransposedMatMul),
+    override(tf.Tile, broadcastingTile),
+    override(tf.Sum, leadingAxesReduction(tf.sum)),
+    override(tf.Mean, leadingAxesReduction(tf.mean)),
+  ];
+  return kernels;
+}
+
+/**
+ * Registers the kernels above for the 'wasm' backend, replacing any registered under the same
+ * names (wasm's own, which the wrappers keep calling). Idempotent, and valid before or after
+ * `tf.setBackend('wasm')`: the engine looks kernels up by name on every call.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of wasmTrainingKernels()) {
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
+}

@@ -78,6 +78,8 @@ describe('navigation and senders', () => {
     expect(isAllowedNavigation(`${APP_ORIGIN}/index.html`)).toBe(true);
     expect(isAllowedNavigation('https://example.com/')).toBe(false);
     expect(isAllowedNavigation('file:///etc/passwd')).toBe(false);
+    expect(isAllowedNavigation('app://evil/index.html')).toBe(false);
+    expect(isAllowedNavigation('app://tailor.evil.example/x')).toBe(false);
     expect(isAllowedNavigation('not a url')).toBe(false);
     expect(isAllowedNavigation('http://localhost:5173/x', 'http://localhost:5173')).toBe(true);
     expect(isAllowedNavigation('http://localhost:5174/x', 'http://localhost:5173')).toBe(false);

@@ -66,26 +66,32 @@ export const WEB_PREFERENCES = {
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://tailor`;
 
-/** Navigation is allowed only within our own origin (and the dev server in development). */
-export function isAllowedNavigation(url: string, devServer?: string): boolean {
+/**
+ * scheme://host of a URL. Node's URL reports origin "null" for non-special schemes such as app:,
+ * while Chromium treats our registered standard scheme as a real origin, so compare these parts.
+ */
+function originOf(url: string): string | null {
   try {
     const u = new URL(url);
-    if (u.origin === APP_ORIGIN) return true;
-    return devServer !== undefined && u.origin === new URL(devServer).origin;
+    return u.host ? `${u.protocol}//${u.host}` : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+function isOwnOrigin(url: string, devServer?: string): boolean {
+  const origin = originOf(url);
+  return origin !== null && (origin === APP_ORIGIN || (devServer !== undefined && origin === originOf(devServer)));
+}
+
+/** Navigation is allowed only within our own origin (and the dev server in development). */
+export function isAllowedNavigation(url: string, devServer?: string): boolean {
+  return isOwnOrigin(url, devServer);
 }
 
 /** Only our own top frame may call main: iframes and foreign origins are refused. */
 export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolean, devServer?: string): boolean {
-  if (!frameUrl || !isTopFrame) return false;
-  try {
-    const origin = new URL(frameUrl).origin;
-    return origin === APP_ORIGIN || (devServer !== undefined && origin === new URL(devServer).origin);
-  } catch {
-    return false;
-  }
+  return !!frameUrl && isTopFrame && isOwnOrigin(frameUrl, devServer);
 }
 
 const MIME: Record<string, string> = {

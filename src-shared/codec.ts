@@ -33,8 +33,11 @@ export function encode(value: unknown): Uint8Array {
       return { $bin: blobs.length - 1, t: 'ArrayBuffer' } satisfies BinRef;
     }
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      const name = v.constructor.name as TypedName;
-      if (!(name in TYPED)) throw new TypeError(`cannot encode ${name}`);
+      // Exact class first; subclasses (a Node Buffer is a Uint8Array) travel as their base class.
+      const name =
+        (Object.keys(TYPED) as TypedName[]).find((k) => v.constructor === TYPED[k]) ??
+        (Object.keys(TYPED) as TypedName[]).find((k) => v instanceof TYPED[k]);
+      if (!name) throw new TypeError(`cannot encode ${v.constructor.name}`);
       blobs.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
       return { $bin: blobs.length - 1, t: name } satisfies BinRef;
     }

@@ -62,20 +62,13 @@ export class DatasetState {
   }
 
   async download(): Promise<void> {
-    this.error = null;
     this.#unsubscribe ??= tailor.on('datasets:progress', (p) => {
       if (p.id === this.selectedId) this.progress = p;
     });
-    try {
+    await this.#changeFiles(async () => {
       await unwrap(tailor.datasets.download(this.selectedId));
       this.progress = null;
-      this.data = null;
-      await this.ensureLoaded();
-    } catch (err) {
-      this.error = (err as Error).message;
-    } finally {
-      await this.refresh();
-    }
+    });
   }
 
   async cancelDownload(): Promise<void> {
@@ -84,11 +77,18 @@ export class DatasetState {
 
   /** Imports IDX files (gz or raw) the user picked or dropped, as bytes. */
   async importFiles(files: File[], id = this.selectedId): Promise<void> {
-    this.error = null;
-    try {
+    await this.#changeFiles(async () => {
       const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
       await unwrap(tailor.datasets.import({ id, files: payload }));
       this.selectedId = id;
+    });
+  }
+
+  /** Runs a change of the dataset's files, then reloads the pixels and the statuses. */
+  async #changeFiles(change: () => Promise<void>): Promise<void> {
+    this.error = null;
+    try {
+      await change();
       this.data = null;
       await this.ensureLoaded();
     } catch (err) {

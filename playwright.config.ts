@@ -3,6 +3,8 @@ import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium';
 
 const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4780);
 const executablePath = chromiumPath();
+/** Separate output folders let two Playwright runs share a checkout (e.g. a bench beside a test). */
+const out = process.env['TAILOR_PW_OUT'] ?? 'test-results';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -12,8 +14,8 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 20_000 },
   forbidOnly: !!process.env['CI'],
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
-  outputDir: 'test-results/artifacts',
+  reporter: [['list'], ['json', { outputFile: `${out}/e2e.json` }]],
+  outputDir: `${out}/artifacts`,
   use: {
     baseURL: `http://localhost:${port}`,
     viewport: { width: 1320, height: 860 },

@@ -76,10 +76,10 @@ export class DatasetState {
   }
 
   /** Imports IDX files (gz or raw) the user picked or dropped, as bytes. */
-  async importFiles(files: File[], id = this.selectedId): Promise<void> {
+  async importFiles(files: File[], id = this.selectedId, name?: string, classNames?: string[]): Promise<void> {
     await this.#changeFiles(async () => {
       const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-      await unwrap(tailor.datasets.import({ id, files: payload }));
+      await unwrap(tailor.datasets.import({ id, files: payload, ...(name ? { name } : {}), ...(classNames ? { classNames } : {}) }));
       this.selectedId = id;
     });
   }

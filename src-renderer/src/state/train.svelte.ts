@@ -31,7 +31,13 @@ export class TrainState {
   memory = $state.raw<{ epoch: number; numTensors: number; numBytes: number }[]>([]);
 
   readonly summary = $derived(summarize(this.layers));
-  readonly problems = $derived(validateStack(this.layers));
+  /** Checked against the selected dataset: its image size and its number of classes. */
+  readonly problems = $derived(
+    validateStack(this.layers, {
+      inputShape: [dataset.data?.rows ?? 28, dataset.data?.cols ?? 28, 1],
+      classes: dataset.data?.classNames.length ?? 10,
+    }),
+  );
   readonly edited = $derived(JSON.stringify(this.layers) !== JSON.stringify(getPreset(this.presetId).layers));
   readonly running = $derived(this.phase !== 'idle');
   readonly preset = $derived(getPreset(this.presetId));

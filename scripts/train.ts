@@ -1,0 +1,201 @@
+/**
+ * Headless training with the app's own ml/ code, in Node on the wasm (or cpu) backend:
+ *   npm run train -- --preset best --epochs 8 --out resources/model
+ * Reads Fashion-MNIST, trains, evaluates on the 10k test images and writes model.json,
+ * weights.bin and meta.json (a ModelMeta) into --out, printing one line per epoch.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readIdxFile } from '../src-main/services/idx';
+import { PART_NAMES, type PartName } from '../src-shared/types/dataset';
+import type { ModelMeta } from '../src-shared/types/model';
+import type { Hyperparameters } from '../src-shared/types/train';
+import { TrainData } from '../src-renderer/src/ml/data';
+import { evaluate } from '../src-renderer/src/ml/evaluate';
+import { buildModel, summarize } from '../src-renderer/src/ml/layers';
+import { getPreset, isPresetId, PRESETS } from '../src-renderer/src/ml/presets';
+import { modelToArtifacts } from '../src-renderer/src/ml/serialize';
+import { Trainer } from '../src-renderer/src/ml/trainer';
+import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
+
+const DATA_DIR = '/usr/share/datasets/fashion-mnist';
+const FILES: Record<PartName, string> = {
+  trainImages: 'train-images-idx3-ubyte.gz',
+  trainLabels: 'train-labels-idx1-ubyte.gz',
+  testImages: 't10k-images-idx3-ubyte.gz',
+  testLabels: 't10k-labels-idx1-ubyte.gz',
+};
+const SHIPPED_DIR = resolve(import.meta.dirname, '..', 'resources', 'model');
+
+const USAGE = `Usage: npm run train -- --preset <${PRESETS.map((p) => p.id).join('|')}> --out DIR
+  [--epochs N] [--batch N] [--seed N] [--limit N] [--patience N] [--backend wasm|cpu]
+  [--data DIR] [--name NAME]`;
+
+function parse() {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      seed: { type: 'string' },
+      limit: { type: 'string' },
+      patience: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      data: { type: 'string', default: DATA_DIR },
+      name: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!values.preset || !isPresetId(values.preset) || !values.out) throw new Error(USAGE);
+  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
+  const preset = getPreset(values.preset);
+  const int = (flag: string, v: string | undefined, fallback: number, min: number): number => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const hyper: Hyperparameters = {
+    ...preset.hyper,
+    epochs: int('epochs', values.epochs, preset.hyper.epochs, 1),
+    batchSize: int('batch', values.batch, preset.hyper.batchSize, 1),
+    seed: int('seed', values.seed, preset.hyper.seed, 0),
+    limit: int('limit', values.limit, preset.hyper.limit, 0),
+    patience: int('patience', values.patience, preset.hyper.patience, 0),
+  };
+  return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name };
+}
+
+async function md5(path: string): Promise<string> {
+  return createHash('md5').update(await readFile(path)).digest('hex');
+}
+
+async function loadSplit(dataDir: string, images: PartName, labels: PartName) {
+  const [x, y] = await Promise.all([
+    readIdxFile(join(dataDir, FILES[images]), { expect: 'images' }),
+    readIdxFile(join(dataDir, FILES[labels]), { expect: 'labels', classCount: 10 }),
+  ]);
+  if (x.count !== y.count) throw new Error(`${FILES[images]} and ${FILES[labels]} differ in count`);
+  return { images: x.data, labels: y.data, rows: x.rows, cols: x.cols };
+}
+
+/**
+ * Writes into a temp folder, moves any old DIR aside and renames the new one into place, so a
+ * crash leaves either the old model or the new one, never half of one.
+ */
+async function writeModelDir(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content);
+  const hadOld = await rename(dir, old).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    },
+  );
+  await rename(tmp, dir);
+  if (hadOld) await rm(old, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const { preset, hyper, out, backend, dataDir, name } = parse();
+  if (backend === 'wasm') registerWasmTrainingKernels();
+  if (!(await tf.setBackend(backend))) throw new Error(`Backend ${backend} is not available`);
+  await tf.ready();
+
+  const checksums = Object.fromEntries(
+    await Promise.all(PART_NAMES.map(async (p) => [p, await md5(join(dataDir, FILES[p]))] as const)),
+  ) as Record<PartName, string>;
+  const train = await loadSplit(dataDir, 'trainImages', 'trainLabels');
+  const test = await loadSplit(dataDir, 'testImages', 'testLabels');
+  const summary = summarize(preset.layers, [train.rows, train.cols, 1]);
+  console.log(
+    `${preset.name} (${summary.total.toLocaleString('en')} params) on ${backend}; ` +
+      `epochs ${hyper.epochs}, batch ${hyper.batchSize}, ${hyper.optimizer} ${hyper.learningRate}, seed ${hyper.seed}`,
+  );
+
+  const data = new TrainData(train.images, train.labels, {
+    rows: train.rows,
+    cols: train.cols,
+    classCount: 10,
+    validationSplit: hyper.validationSplit,
+    seed: hyper.seed,
+    limit: hyper.limit,
+  });
+  const model = buildModel(preset.layers, { inputShape: [train.rows, train.cols, 1], seed: hyper.seed });
+  let lastReport = 0;
+  const trainer = new Trainer(model, data, hyper, {
+    onBatch: (b) => {
+      // A progress line every 30 s so a long log shows the run is alive and how fast it goes.
+      if (performance.now() - lastReport < 30_000) return;
+      lastReport = performance.now();
+      console.log(
+        `  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(4)} acc ${b.acc.toFixed(4)} ` +
+          `${Math.round(b.imagesPerSecond)} img/s`,
+      );
+    },
+    onEpoch: (m) => {
+      const val = m.valAcc === null ? '' : ` val_loss ${m.valLoss!.toFixed(4)} val_acc ${m.valAcc.toFixed(4)}`;
+      console.log(
+        `epoch ${m.epoch}/${hyper.epochs} loss ${m.loss.toFixed(4)} acc ${m.acc.toFixed(4)}${val} ` +
+          `lr ${m.lr.toExponential(2)} ${(m.ms / 1000).toFixed(1)} s`,
+      );
+    },
+  });
+  process.once('SIGINT', () => {
+    console.log('Stopping after this batch; the model so far will be saved.');
+    trainer.stop();
+  });
+  const result = await trainer.run();
+  data.dispose();
+  console.log(
+    `${result.outcome} after ${result.history.length} epochs in ${(result.trainingMs / 60_000).toFixed(1)} min, ` +
+      `${Math.round(result.imagesPerSecond)} img/s`,
+  );
+
+  const evaluation = await evaluate(model, test.images, test.labels, 10);
+  console.log(`test loss ${evaluation.loss.toFixed(4)} test acc ${(evaluation.acc * 100).toFixed(2)}%`);
+  const builtIn = out === SHIPPED_DIR;
+  const meta: ModelMeta = {
+    id: builtIn ? 'builtin' : basename(out),
+    name: name ?? (builtIn ? `${preset.name} (shipped)` : preset.name),
+    preset: preset.id,
+    layers: preset.layers,
+    hyper,
+    history: result.history,
+    testMetrics: { loss: evaluation.loss, acc: evaluation.acc, confusion: evaluation.confusion },
+    backend,
+    trainingMs: Math.round(result.trainingMs),
+    createdAt: new Date().toISOString(),
+    datasetId: 'fashion-mnist',
+    datasetChecksums: checksums,
+    params: model.countParams(),
+    ...(builtIn ? { builtIn: true } : {}),
+  };
+  const files = await modelToArtifacts(model);
+  await writeModelDir(out, {
+    'model.json': JSON.stringify(files.modelJson),
+    'weights.bin': files.weights,
+    'meta.json': `${JSON.stringify(meta, null, 2)}\n`,
+  });
+  console.log(`wrote ${out} (weights ${(files.weights.byteLength / 1e6).toFixed(2)} MB)`);
+  model.dispose();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainData, augmentBatch, validateLabels } from './data';
+import { mulberry32 } from './random';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** n images of 4×4 whose every pixel holds the image's index, labels index % 10. */
+function numbered(n: number) {
+  const images = new Uint8Array(n * 16);
+  for (let i = 0; i < n; i++) images.fill(i, i * 16, (i + 1) * 16);
+  const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
+  return { images, labels };
+}
+const opts = { rows: 4, cols: 4, classCount: 10, validationSplit: 0.2, seed: 5 };
+
+describe('validateLabels', () => {
+  it('rejects labels that oneHot would silently turn into zero rows', () => {
+    expect(() => validateLabels(Uint8Array.from([0, 9, 10]), 10)).toThrow('Label 10 at index 2');
+    expect(() => validateLabels(Uint8Array.from([255]), 10)).toThrow(RangeError);
+    expect(() => validateLabels(Uint8Array.from([0, 9]), 10)).not.toThrow();
+  });
+});
+
+describe('TrainData', () => {
+  const { images, labels } = numbered(100);
+  let data: TrainData;
+  beforeAll(() => {
+    data = new TrainData(images, labels, opts);
+  });
+  afterAll(() => data.dispose());
+
+  async function ids(batch: { xs: tf.Tensor4D; ys: tf.Tensor2D; labels: tf.Tensor1D }) {
+    const [x, y, l] = await Promise.all([batch.xs.data(), batch.ys.array(), batch.labels.data()]);
+    const n = batch.xs.shape[0];
+    return Array.from({ length: n }, (_, i) => ({ id: Math.round(x[i * 16]! * 255), label: l[i]!, oneHot: y[i]! }));
+  }
+
+  it('splits train and validation disjointly, all images used, by the seed', async () => {
+    expect([data.trainCount, data.valCount]).toEqual([80, 20]);
+    const order = data.epochOrder();
+    const train = tf.tidy(() => data.trainBatch(order, 0, 80));
+    const val = tf.tidy(() => data.valBatch(0, 20));
+    const trainIds = (await ids(train)).map((r) => r.id);
+    const valIds = (await ids(val)).map((r) => r.id);
+    expect(new Set([...trainIds, ...valIds]).size).toBe(100);
+
+    const again = new TrainData(images, labels, opts);
+    const val2 = tf.tidy(() => again.valBatch(0, 20));
+    expect((await ids(val2)).map((r) => r.id)).toEqual(valIds);
+    again.dispose();
+    tf.dispose([order, train, val, val2]);
+  });
+
+  it('gathers pixels, labels and one-hot rows that belong together', async () => {
+    const order = data.epochOrder();
+    const batch = tf.tidy(() => data.trainBatch(order, 8, 16));
+    for (const row of await ids(batch)) {
+      expect(row.label).toBe(row.id % 10);
+      expect(row.oneHot).toEqual(Array.from({ length: 10 }, (_, c) => (c === row.label ? 1 : 0)));
+    }
+    tf.dispose([order, batch]);
+  });
+
+  it('reshuffles every epoch', async () => {
+    const a = data.epochOrder();
+    const b = data.epochOrder();
+    expect(Array.from(await a.data())).not.toEqual(Array.from(await b.data()));
+    tf.dispose([a, b]);
+  });
+
+  it('uses a seeded subset with limit', () => {
+    const small = new TrainData(images, labels, { ...opts, limit: 50 });
+    expect([small.trainCount, small.valCount]).toEqual([40, 10]);
+    small.dispose();
+  });
+
+  it('leaves no tensor behind after a batch in tidy', () => {
+    const order = data.epochOrder();
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      data.trainBatch(order, 0, 32, { opts: { shift: 1, flip: true }, rng: mulberry32(1) });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    order.dispose();
+  });
+
+  it('refuses mismatched inputs', () => {
+    expect(() => new TrainData(new Uint8Array(15), Uint8Array.from([0]), opts)).toThrow(/do not make 1 images/);
+    expect(() => new TrainData(images, labels, { ...opts, validationSplit: 1 })).toThrow(/Validation split/);
+  });
+});
+
+describe('augmentBatch', () => {
+  // A 5×5 image with one lit pixel at row 1, column 3.
+  const image = tf.tidy(() => tf.tensor4d(Array.from({ length: 25 }, (_, i) => (i === 8 ? 1 : 0)), [1, 5, 5, 1]));
+  const lit = async (t: tf.Tensor) => {
+    const v = await t.data();
+    t.dispose();
+    return Array.from(v).flatMap((x, i) => (x === 0 ? [] : [[Math.floor(i / 5), i % 5, x]]));
+  };
+
+  it('shifts by whole pixels and mirrors exactly, never blurring', async () => {
+    const seen = new Set<string>();
+    const rng = mulberry32(3);
+    for (let k = 0; k < 40; k++) {
+      const pixels = await lit(tf.tidy(() => augmentBatch(image, { shift: 1, flip: true }, rng)));
+      expect(pixels).toHaveLength(1);
+      const [r, c, v] = pixels[0]!;
+      expect(v).toBe(1);
+      // The pixel moves by at most 1 row, and to within 1 column of itself or its mirror (column 1).
+      expect(Math.abs(r! - 1)).toBeLessThanOrEqual(1);
+      expect(Math.min(Math.abs(c! - 3), Math.abs(c! - 1))).toBeLessThanOrEqual(1);
+      seen.add(`${r},${c}`);
+    }
+    // Both mirrored (columns 0–2) and unmirrored positions (2–4) occur.
+    expect([...seen].some((p) => p.endsWith(',0'))).toBe(true);
+    expect([...seen].some((p) => p.endsWith(',4'))).toBe(true);
+  });
+
+  it('is the identity with no shift and no flip', async () => {
+    expect(await lit(tf.tidy(() => augmentBatch(image, { shift: 0, flip: false }, mulberry32(1))))).toEqual([[1, 3, 1]]);
+  });
+});

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classScores, evaluate, mostConfused } from './evaluate';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 2×2 images, 3 classes: lit pixel k (k < 3) makes the model answer class k with ~99.99%. */
+function pixelModel(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 3, activation: 'softmax' })],
+  });
+  const kernel = tf.tensor2d([[10, 0, 0], [0, 10, 0], [0, 0, 10], [0, 0, 0]]);
+  model.setWeights([kernel, tf.zeros([3])]);
+  kernel.dispose();
+  return model;
+}
+
+const image = (pixel: number) => Array.from({ length: 4 }, (_, i) => (i === pixel ? 255 : 0));
+// (lit pixel, true label): predictions are 0, 1, 2, 2, 0, 2.
+const cases: [number, number][] = [[0, 0], [1, 1], [2, 1], [2, 2], [0, 2], [2, 1]];
+const images = Uint8Array.from(cases.flatMap(([p]) => image(p)));
+const labels = Uint8Array.from(cases.map(([, l]) => l));
+
+describe('evaluate', () => {
+  it('counts a known confusion matrix, scores and mistakes across batches, without leaks', async () => {
+    const model = pixelModel();
+    const before = tf.memory().numTensors;
+    const progress: number[] = [];
+    const r = await evaluate(model, images, labels, 3, (done) => progress.push(done), 4);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(progress).toEqual([4, 6]);
+
+    expect(r.confusion).toEqual([[1, 0, 0], [0, 1, 2], [1, 0, 1]]);
+    expect(r.acc).toBe(0.5);
+    const sure = Math.exp(10) / (Math.exp(10) + 2);
+    expect(r.loss).toBeCloseTo((3 * -Math.log(sure) + 3 * -Math.log(1 / (Math.exp(10) + 2))) / 6, 3);
+    expect(r.mostConfused).toEqual([{ true: 1, pred: 2, count: 2 }, { true: 2, pred: 0, count: 1 }]);
+    expect(r.misclassified.map(({ index, label, pred }) => [index, label, pred])).toEqual([[2, 1, 2], [4, 2, 0], [5, 1, 2]]);
+    expect(r.misclassified[0]!.confidence).toBeCloseTo(sure, 5);
+    expect(r.perClass[1]).toEqual({ precision: 1, recall: 1 / 3, f1: 0.5, support: 3 });
+    model.dispose();
+  });
+
+  it('rejects labels outside the classes and pixels that do not fit the model', async () => {
+    const model = pixelModel();
+    await expect(evaluate(model, images, Uint8Array.from([0, 1, 2, 3, 0, 0]), 3)).rejects.toThrow('Label 3 at index 3');
+    await expect(evaluate(model, images.subarray(1), labels, 3)).rejects.toThrow(/do not make 6 images/);
+    model.dispose();
+  });
+});
+
+describe('class scores', () => {
+  it('gives 0 rather than NaN for a class never predicted nor present', () => {
+    expect(classScores([[2, 0], [0, 0]])[1]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+  });
+  it('keeps only the top cells, largest first', () => {
+    expect(mostConfused([[0, 3, 1], [5, 0, 0], [0, 0, 0]], 2)).toEqual([
+      { true: 1, pred: 0, count: 5 },
+      { true: 0, pred: 1, count: 3 },
+    ]);
+  });
+});

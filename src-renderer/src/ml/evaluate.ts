@@ -1,0 +1,127 @@
+/**
+ * Test-set evaluation: predictions in batches (one upload and one async read per batch),
+ * then loss, accuracy, confusion matrix and per-class scores computed on the host.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { validateLabels } from './data';
+
+export interface ClassScore {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Misclassified {
+  index: number;
+  label: number;
+  pred: number;
+  /** The model's probability for the wrong class it chose. */
+  confidence: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  acc: number;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  perClass: ClassScore[];
+  /** The five largest off-diagonal cells, largest first. */
+  mostConfused: { true: number; pred: number; count: number }[];
+  /** Every wrong prediction, most confident first. */
+  misclassified: Misclassified[];
+}
+
+const EPSILON = 1e-7;
+
+export async function evaluate(
+  model: tf.LayersModel,
+  images: Uint8Array,
+  labels: Uint8Array,
+  classCount: number,
+  onProgress?: (done: number, total: number) => void,
+  batchSize = 500,
+): Promise<Evaluation> {
+  const n = labels.length;
+  const [rows, cols, channels] = modelInputShape(model);
+  const pixels = rows * cols * channels;
+  if (images.length !== n * pixels) {
+    throw new RangeError(`${images.length} pixels do not make ${n} images of ${rows}×${cols}×${channels}`);
+  }
+  validateLabels(labels, classCount);
+  const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  const misclassified: Misclassified[] = [];
+  let lossSum = 0;
+  let correct = 0;
+
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const probs = tf.tidy(() => {
+      const x = tf.tensor4d(images.subarray(start * pixels, (start + size) * pixels), [size, rows, cols, channels], 'float32');
+      return model.predict(tf.div(x, 255)) as tf.Tensor2D;
+    });
+    let p: Float32Array;
+    try {
+      p = (await probs.data()) as Float32Array;
+    } finally {
+      probs.dispose();
+    }
+    for (let i = 0; i < size; i++) {
+      const row = p.subarray(i * classCount, (i + 1) * classCount);
+      const label = labels[start + i]!;
+      let pred = 0;
+      let sum = 0;
+      for (let c = 0; c < classCount; c++) {
+        sum += row[c]!;
+        if (row[c]! > row[pred]!) pred = c;
+      }
+      // Keras' categorical cross-entropy: rescale to sum 1, clip, −log p(true).
+      lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]! / sum)));
+      confusion[label]![pred]!++;
+      if (pred === label) correct++;
+      else misclassified.push({ index: start + i, label, pred, confidence: row[pred]! / sum });
+    }
+    onProgress?.(start + size, n);
+  }
+
+  misclassified.sort((a, b) => b.confidence - a.confidence);
+  return {
+    loss: n > 0 ? lossSum / n : 0,
+    acc: n > 0 ? correct / n : 0,
+    confusion,
+    perClass: classScores(confusion),
+    mostConfused: mostConfused(confusion, 5),
+    misclassified,
+  };
+}
+
+function modelInputShape(model: tf.LayersModel): [number, number, number] {
+  const shape = model.inputs[0]?.shape;
+  if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
+    throw new Error('The model must take images of a fixed [rows, cols, channels] shape');
+  }
+  return shape.slice(1) as [number, number, number];
+}
+
+/** Precision, recall and F1 per class from confusion[true][pred]; 0 where undefined. */
+export function classScores(confusion: number[][]): ClassScore[] {
+  return confusion.map((row, c) => {
+    const tp = row[c]!;
+    const support = row.reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((a, r) => a + r[c]!, 0);
+    const precision = predicted > 0 ? tp / predicted : 0;
+    const recall = support > 0 ? tp / support : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    return { precision, recall, f1, support };
+  });
+}
+
+export function mostConfused(confusion: number[][], top: number): { true: number; pred: number; count: number }[] {
+  const cells: { true: number; pred: number; count: number }[] = [];
+  confusion.forEach((row, t) =>
+    row.forEach((count, p) => {
+      if (t !== p && count > 0) cells.push({ true: t, pred: p, count });
+    }),
+  );
+  return cells.sort((a, b) => b.count - a.count || a.true - b.true || a.pred - b.pred).slice(0, top);
+}

@@ -40,6 +40,17 @@ test('the desktop app opens its window and reports its backend', async () => {
       tailor: typeof (window as unknown as Record<string, unknown>)['tailor'],
     }));
     expect(reach).toEqual({ require: 'undefined', tailor: 'object' });
+    // New windows are denied and navigation away from the app is blocked.
+    expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
+    await page.evaluate(() => {
+      location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(1000);
+    expect(page.url()).toMatch(/^app:\/\/tailor\//);
+    expect(app.windows()).toHaveLength(1);
+    // The typed API answers, through the preload and ipcMain, with a value.
+    const info = await page.evaluate(() => (window as unknown as { tailor: { app: { info: () => Promise<unknown> } } }).tailor.app.info());
+    expect(info).toMatchObject({ ok: true, value: { shell: 'electron' } });
   } finally {
     await app.close();
   }

@@ -45,7 +45,12 @@ const unitOk = run('unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=d
 count('test-results/unit.json', (j) => {
   results.passed += j.numPassedTests;
   results.failed += j.numFailedTests;
+  // A file that fails outside its tests (an import or beforeAll error) counts its tests as
+  // skipped, not failed: count each such file as a failure so the summary never reads green.
+  const brokenFiles = j.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'));
+  results.failed += brokenFiles.length;
   results.skipped += j.numPendingTests + j.numTodoTests;
+  for (const f of brokenFiles) console.log(`  failed outside its tests: ${f.name}: ${(f.message ?? '').split('\n')[0]}`);
 });
 if (!unitOk) finish(false);
 

@@ -61,19 +61,20 @@ async function main(): Promise<void> {
         { step: 'renderer total (target ≤ 1000 ms)', ms: Number(load['totalMs']) },
       ]);
 
-      const plan: [string, number, number][] = quick
-        ? [['wasm', 4, 64]]
+      // [backend, batches, batch size, repeats (best of)]
+      const plan: [string, number, number, number][] = quick
+        ? [['wasm', 8, 64, 2]]
         : [
-            ['wasm', 12, 64],
-            ['webgl', 3, 32],
-            ['webgpu', 3, 32],
-            // The cpu backend trains at ~1 image/s here: one small batch says enough.
-            ['cpu', 1, 16],
+            ['wasm', 12, 64, 3],
+            ['webgl', 3, 32, 2],
+            ['webgpu', 3, 32, 2],
+            // The cpu backend trains at a few images/s here: one small batch says enough.
+            ['cpu', 1, 16, 1],
           ];
       const rows: Record<string, string | number>[] = [];
-      for (const [backend, batches, size] of plan) {
+      for (const [backend, batches, size, repeats] of plan) {
         for (const preset of ['report', 'report-fixed', 'best']) {
-          const r = await call('benchTrain', backend, preset, batches, size);
+          const r = await call('benchTrain', backend, preset, batches, size, repeats);
           rows.push({
             backend,
             preset,
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
           console.log(`  measured ${backend} ${preset}`);
         }
       }
-      console.log('\nTraining speed, Tailor loop vs plain model.fit of the same model on the same backend (warm-up batch excluded)');
+      console.log('\nTraining speed, Tailor loop vs plain model.fit of the same model on the same backend (interleaved, best of the repeats, warm-up excluded)');
       table(rows);
 
       const predict = [];

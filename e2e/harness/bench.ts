@@ -82,15 +82,21 @@ async function timeFit(d: DatasetPayload, presetId: PresetId, batches: number, b
 
 /**
  * images/s of `batches` batches with Tailor's loop and with model.fit, each timed over a whole run
- * after a one-batch warm-up run of its own (kernel and shader compilation excluded).
+ * after a one-batch warm-up run of its own (kernel and shader compilation excluded). The two are
+ * interleaved `repeats` times and the best of each kept, so first-use costs on a backend (heap
+ * growth, texture pools) and a busy machine do not fall on one side only.
  */
-export async function benchTrain(backend: string, presetId: PresetId, batches: number, batchSize: number) {
+export async function benchTrain(backend: string, presetId: PresetId, batches: number, batchSize: number, repeats = 1) {
   await use(backend);
   const d = await dataset();
   await timeTailor(d, presetId, 1, batchSize);
-  const tailorMs = await timeTailor(d, presetId, batches, batchSize);
   await timeFit(d, presetId, 1, batchSize);
-  const fitMs = await timeFit(d, presetId, batches, batchSize);
+  let tailorMs = Infinity;
+  let fitMs = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    tailorMs = Math.min(tailorMs, await timeTailor(d, presetId, batches, batchSize));
+    fitMs = Math.min(fitMs, await timeFit(d, presetId, batches, batchSize));
+  }
   const images = batches * batchSize;
   return { backend, presetId, tailor: (images / tailorMs) * 1000, fit: (images / fitMs) * 1000, numTensors: tf.memory().numTensors };
 }

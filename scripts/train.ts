@@ -18,7 +18,7 @@ import { TrainData } from '../src-renderer/src/ml/data';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
 import { buildModel, summarize } from '../src-renderer/src/ml/layers';
 import { getPreset, isPresetId, PRESETS } from '../src-renderer/src/ml/presets';
-import { modelToArtifacts } from '../src-renderer/src/ml/serialize';
+import { artifactsToModel, modelToArtifacts } from '../src-renderer/src/ml/serialize';
 import { Trainer } from '../src-renderer/src/ml/trainer';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 
@@ -33,7 +33,7 @@ const SHIPPED_DIR = resolve(import.meta.dirname, '..', 'resources', 'model');
 
 const USAGE = `Usage: npm run train -- --preset <${PRESETS.map((p) => p.id).join('|')}> --out DIR
   [--epochs N] [--batch N] [--seed N] [--limit N] [--patience N] [--backend wasm|cpu]
-  [--data DIR] [--name NAME]`;
+  [--data DIR] [--name NAME] [--lr RATE] [--init DIR (continue from a model saved by this script)]`;
 
 function parse() {
   const { values } = parseArgs({
@@ -48,6 +48,8 @@ function parse() {
       backend: { type: 'string', default: 'wasm' },
       data: { type: 'string', default: DATA_DIR },
       name: { type: 'string' },
+      lr: { type: 'string' },
+      init: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -73,7 +75,13 @@ function parse() {
     limit: int('limit', values.limit, preset.hyper.limit, 0),
     patience: int('patience', values.patience, preset.hyper.patience, 0),
   };
-  return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name };
+  if (values.lr !== undefined) {
+    const lr = Number(values.lr);
+    if (!(lr > 0 && lr <= 10)) throw new Error('--lr must be a number in (0, 10]');
+    hyper.learningRate = lr;
+  }
+  const init = values.init === undefined ? null : resolve(values.init);
+  return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name, init };
 }
 
 async function md5(path: string): Promise<string> {
@@ -110,8 +118,23 @@ async function writeModelDir(dir: string, files: Record<string, string | Uint8Ar
   if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
+/** Loads the weights of a model saved by this script into `model` (built from the same preset). */
+async function loadInit(dir: string, presetId: string, model: tf.LayersModel): Promise<ModelMeta> {
+  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as ModelMeta;
+  if (meta.preset !== presetId) throw new Error(`--init ${dir} holds a ${meta.preset} model, not ${presetId}`);
+  const weights = await readFile(join(dir, 'weights.bin'));
+  const loaded = await artifactsToModel({
+    modelJson: JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>,
+    weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+  });
+  model.setWeights(loaded.getWeights());
+  loaded.dispose();
+  console.log(`continuing from ${dir} (${meta.history.length} epochs, test acc ${((meta.testMetrics?.acc ?? 0) * 100).toFixed(2)}%)`);
+  return meta;
+}
+
 async function main(): Promise<void> {
-  const { preset, hyper, out, backend, dataDir, name } = parse();
+  const { preset, hyper, out, backend, dataDir, name, init } = parse();
   if (backend === 'wasm') registerWasmTrainingKernels();
   if (!(await tf.setBackend(backend))) throw new Error(`Backend ${backend} is not available`);
   await tf.ready();
@@ -136,6 +159,9 @@ async function main(): Promise<void> {
     limit: hyper.limit,
   });
   const model = buildModel(preset.layers, { inputShape: [train.rows, train.cols, 1], seed: hyper.seed });
+  // --init: continue from a model this script saved (same preset), e.g. a short fine-tune at a
+  // low learning rate; its history and training time carry over into the new meta.json.
+  const before = init ? await loadInit(init, preset.id, model) : null;
   let lastReport = 0;
   const trainer = new Trainer(model, data, hyper, {
     onBatch: (b) => {
@@ -175,10 +201,10 @@ async function main(): Promise<void> {
     preset: preset.id,
     layers: preset.layers,
     hyper,
-    history: result.history,
+    history: [...(before?.history ?? []), ...result.history.map((e) => ({ ...e, epoch: e.epoch + (before?.history.length ?? 0) }))],
     testMetrics: { loss: evaluation.loss, acc: evaluation.acc, confusion: evaluation.confusion },
     backend,
-    trainingMs: Math.round(result.trainingMs),
+    trainingMs: Math.round(result.trainingMs + (before?.trainingMs ?? 0)),
     createdAt: new Date().toISOString(),
     datasetId: 'fashion-mnist',
     datasetChecksums: checksums,

@@ -1,6 +1,7 @@
 // Builders for small IDX files, shared by the dataset tests (never imported by the app).
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { mulberry32 } from '../../src-renderer/src/ml/random';
 
 /** An IDX images file; pixel (i, p) is `pixel(i, p)`, by default a pattern that differs per image. */
 export function idxImages(count: number, rows: number, cols: number, pixel = (i: number, p: number) => (i * 31 + p) & 0xff): Uint8Array {
@@ -28,17 +29,8 @@ export const gz = (bytes: Uint8Array): Uint8Array => new Uint8Array(gzipSync(byt
 /** Labels 0…classes−1 repeated, `count` of them. */
 export const cyclicLabels = (count: number, classes = 10): number[] => Array.from({ length: count }, (_, i) => i % classes);
 
-/** A small deterministic PRNG (mulberry32) so fuzz failures can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the app's mulberry32) so fuzz failures can be replayed. */
+export const prng = mulberry32;
 
 /** A tiny four-file dataset and a catalog entry whose checksums are those of its gzip files. */
 export function tinyDataset(id = 'tiny', classNames: readonly string[] = Array.from({ length: 10 }, (_, i) => `c${i}`)) {

@@ -79,19 +79,15 @@ function originOf(url: string): string | null {
   }
 }
 
-function isOwnOrigin(url: string, devServer?: string): boolean {
+/** Navigation is allowed only within our own origin (and the dev server in development). */
+export function isAllowedNavigation(url: string, devServer?: string): boolean {
   const origin = originOf(url);
   return origin !== null && (origin === APP_ORIGIN || (devServer !== undefined && origin === originOf(devServer)));
 }
 
-/** Navigation is allowed only within our own origin (and the dev server in development). */
-export function isAllowedNavigation(url: string, devServer?: string): boolean {
-  return isOwnOrigin(url, devServer);
-}
-
 /** Only our own top frame may call main: iframes and foreign origins are refused. */
 export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolean, devServer?: string): boolean {
-  return !!frameUrl && isTopFrame && isOwnOrigin(frameUrl, devServer);
+  return !!frameUrl && isTopFrame && isAllowedNavigation(frameUrl, devServer);
 }
 
 const MIME: Record<string, string> = {

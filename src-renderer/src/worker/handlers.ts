@@ -103,7 +103,7 @@ async function train({ layers, hyper, testLimit }: WorkerCalls['train']['arg']):
     emit('phase', { phase: 'training' });
     const result = await trainer.run();
     trainer = null;
-    data.dispose();
+    data.dispose(); // frees the uploaded training set before the test pass (finally repeats it harmlessly)
     emit('phase', { phase: 'testing' });
     const ev = await runEvaluation(m, d, testLimit);
     const params = m.countParams();
@@ -189,10 +189,5 @@ export const handlers: Handlers = {
   saliency: async ({ input, classIndex }) => {
     const map = await saliency(requireModel(), input, classIndex ?? undefined);
     return { value: { map }, transfer: [map.buffer] };
-  },
-
-  memory: async () => {
-    const m = tf.memory();
-    return { value: { numTensors: m.numTensors, numBytes: m.numBytes } };
   },
 };

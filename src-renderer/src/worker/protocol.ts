@@ -81,8 +81,6 @@ export interface WorkerCalls {
   predict: { arg: { inputs: Float32Array }; res: { probs: Float32Array; ms: number } };
   /** Which pixels drove the decision, 784 values in [0,1]. */
   saliency: { arg: { input: Float32Array; classIndex: number | null }; res: { map: Float32Array } };
-  /** Tensor count, for tests: must not grow across epochs, evaluations or predictions. */
-  memory: { arg: null; res: { numTensors: number; numBytes: number } };
 }
 
 export interface WorkerEvents {

@@ -21,8 +21,8 @@ const DATA = '/usr/share/datasets/fashion-mnist';
  * CPU cores reaches 93.29% (README), so this guards what is shipped, not the goal.
  */
 const FLOOR = 0.932;
-/** Issue 6 asks for 95%; measured 91.6% (the preprocessing round trip blurs edges: README). */
-const AGREEMENT_FLOOR = 0.91;
+/** Issue 6 asks for 95%. Without `autoSharpen` in preprocessing it was 91.6%. */
+const AGREEMENT_FLOOR = 0.95;
 
 let model: tf.LayersModel;
 let images: Uint8Array;

@@ -10,6 +10,9 @@ import {
   invertIfLight,
   preprocess,
   scaleTo01,
+  sharpen,
+  autoSharpen,
+  edgeSharpness,
   toGray,
 } from './preprocess';
 import { mulberry32 } from '../ml/random';
@@ -207,6 +210,79 @@ describe('centre', () => {
   });
 });
 
+describe('sharpen', () => {
+  // Three equal rows: the middle one shows the row filter alone (the column filter of equal
+  // neighbours is the identity).
+  const rows3 = (values: number[]): GrayImage => grayImage(values.length, 3, Float32Array.from([...values, ...values, ...values]));
+  const middle = (g: GrayImage): number[] => Array.from(g.data.subarray(g.width, 2 * g.width)).map((v) => Math.round(v * 1e4) / 1e4);
+
+  it('steepens a soft edge and leaves flat ink and black alone', () => {
+    // 1.5·40 − 0.25·160 = 20; 1.5·160 − 0.25·240 = 180; 1.5·200 − 0.25·360 = 210; the frame is black.
+    expect(middle(sharpen(rows3([0, 0, 40, 160, 200, 200, 200]), 0.25))).toEqual([0, 0, 20, 180, 210, 200, 250]);
+  });
+
+  it('is the identity on flat ink in 2-D and with amount 0, and clamps to 0–255', () => {
+    const flat = gray(5, 5, 100);
+    expect(sharpen(flat, 0.25).data[12]).toBeCloseTo(100, 5);
+    const soft = paint(gray(6, 6), 1, 1, 4, 4, 250);
+    soft.data[0] = 30;
+    expect(Array.from(sharpen(soft, 0).data)).toEqual(Array.from(soft.data));
+    const hard = sharpen(soft, 1);
+    expect(Math.max(...hard.data)).toBe(255);
+    expect(Math.min(...hard.data)).toBe(0);
+  });
+
+  it('restores most of what one bilinear-then-area resampling blurs', () => {
+    // [1/8, 3/4, 1/8] in each axis is that blur; 1/6 is its first-order inverse.
+    const sharp = paint(gray(12, 12), 3, 3, 6, 6, 200);
+    const blur = (g: GrayImage): GrayImage => {
+      const out = gray(g.width, g.height);
+      for (let y = 0; y < g.height; y++) {
+        for (let x = 0; x < g.width; x++) {
+          let v = 0;
+          for (let dy = -1; dy <= 1; dy++) {
+            for (let dx = -1; dx <= 1; dx++) {
+              const w = (dy === 0 ? 0.75 : 0.125) * (dx === 0 ? 0.75 : 0.125);
+              v += w * (g.data[(y + dy) * g.width + x + dx] ?? 0);
+            }
+          }
+          out.data[y * g.width + x] = v;
+        }
+      }
+      return out;
+    };
+    const err = (a: GrayImage, b: GrayImage): number => a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]!), 0);
+    const blurred = blur(sharp);
+    expect(err(sharpen(blurred, 1 / 6), sharp)).toBeLessThan(err(blurred, sharp) / 3);
+  });
+});
+
+describe('edgeSharpness and autoSharpen', () => {
+  const stripes = (soft: boolean): GrayImage => {
+    const g = gray(28, 28);
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) g.data[y * 28 + x] = soft ? 100 + 80 * Math.sin(x / 3) : x % 4 < 2 ? 200 : 0;
+    return g;
+  };
+
+  it('scores crisp edges high, gentle slopes low and a blank image as crisp', () => {
+    expect(edgeSharpness(stripes(false))).toBeGreaterThan(0.45);
+    expect(edgeSharpness(stripes(true))).toBeLessThan(0.3);
+    expect(edgeSharpness(gray(28, 28))).toBe(1);
+  });
+
+  it('leaves a crisp image alone and sharpens a soft one, by no more than 0.4', () => {
+    const crisp = stripes(false);
+    const kept = autoSharpen(crisp);
+    expect(kept.amount).toBe(0);
+    expect(kept.image).toBe(crisp);
+    const soft = autoSharpen(stripes(true));
+    expect(soft.amount).toBeGreaterThan(0);
+    expect(soft.amount).toBeLessThanOrEqual(0.4);
+    expect(edgeSharpness(soft.image)).toBeGreaterThan(edgeSharpness(stripes(true)));
+    expect(Array.from(soft.image.data)).toEqual(Array.from(sharpen(stripes(true), soft.amount).data));
+  });
+});
+
 describe('scaleTo01', () => {
   it('stretches the brightest pixel to 1', () => {
     expect(Array.from(scaleTo01(grayImage(3, 1, Float32Array.from([0, 50, 200]))))).toEqual([0, 0.25, 1]);
@@ -223,7 +299,9 @@ describe('preprocess', () => {
     expect(steps.box).toEqual({ x: 100, y: 20, width: 60, height: 160 });
     expect(Math.max(...input)).toBe(1);
     expect(input[0]).toBe(0);
-    expect(input[14 * 28 + 14]).toBe(1);
+    // The ink is 225 (255 − 30); sharpening lifts the edges next to the partly covered columns to
+    // 255, so the flat inside ends at 225/255 after the stretch.
+    expect(input[14 * 28 + 14]).toBeCloseTo(225 / 255, 5);
     expect(extent(grayImage(28, 28, input))).toEqual([9, 0, 11, 28]); // 60:160 → 10.5:28 at x = 9.25, edges partly covered
   });
 
@@ -231,6 +309,15 @@ describe('preprocess', () => {
     const a = preprocess(rgba(120, 90, 250, [[30, 10, 40, 70, 40], [50, 20, 10, 20, 120]])).input;
     const b = preprocess(rgba(120, 90, 5, [[30, 10, 40, 70, 215], [50, 20, 10, 20, 135]])).input;
     for (let i = 0; i < 784; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
+  });
+
+  it('sharpens what it resampled, and leaves an object already 28 px long as it is', () => {
+    const small = preprocess(rgba(300, 200, 255, [[100, 20, 60, 160, 30]]));
+    expect(small.steps.sharpened).not.toEqual(small.steps.fitted);
+    const exact = preprocess(rgba(28, 28, 0, [[4, 0, 20, 28, 200], [8, 6, 12, 10, 120]]));
+    expect(exact.steps.sharpened).toBe(exact.steps.fitted);
+    expect(exact.input[3 * 28 + 10]).toBeCloseTo(1, 5);
+    expect(exact.input[8 * 28 + 12]).toBeCloseTo(120 / 200, 5);
   });
 
   it('reports a blank picture as empty', () => {

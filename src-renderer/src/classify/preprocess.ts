@@ -1,7 +1,8 @@
 /**
  * Any picture → the 28×28 input a Fashion-MNIST model expects, by redoing the steps the dataset
  * was made with: gray, light object on black, cropped to the object, longest side 28 px with
- * the aspect ratio kept, centred, and contrast stretched (every test image peaks at 254 or 255).
+ * the aspect ratio kept, centred, sharpened (only as much as a soft picture needs) and contrast
+ * stretched (every test image peaks at 254 or 255).
  * Each step is a small pure function so tests can pin it and the UI can show what the model sees.
  */
 import { grayImage, type GrayImage, type RGBAImage } from './image';
@@ -36,6 +37,8 @@ export interface PreprocessOptions extends BoxOptions {
   /** Gray level transparent pixels are composited over; chosen to contrast with the content if unset. */
   matte?: number;
   centre?: 'box' | 'mass';
+  /** Edge boost of `sharpen`: 'auto' (default) as much as `autoSharpen` finds needed, 0 none. */
+  sharpen?: number | 'auto';
 }
 
 export interface PreprocessSteps {
@@ -48,6 +51,10 @@ export interface PreprocessSteps {
   cropped: GrayImage;
   /** 28×28: longest side across the frame, box centred to the sub-pixel. */
   fitted: GrayImage;
+  /** `fitted` with its edges restored (`sharpen`); the same image when fitting did not resample. */
+  sharpened: GrayImage;
+  /** The amount `sharpened` was sharpened by (0: not at all). */
+  sharpenAmount: number;
   /** 28×28 on the 0–255 scale: what the model sees (differs from `fitted` in 'mass' mode). */
   centred: GrayImage;
 }
@@ -256,6 +263,71 @@ export function centre(gray: GrayImage, side = INPUT_SIDE, mode: 'box' | 'mass' 
   return grayImage(side, side, out);
 }
 
+/**
+ * Edge sharpness of a 28×28 image: the energy of differences between neighbours over that of
+ * pixels two apart, along rows and columns. Soft edges make the two alike (→ 0.25), crisp ones
+ * the first as large (→ 1). Fashion-MNIST test images: median 0.51, 5th–95th percentile 0.43–0.67;
+ * the same images rendered as 280 px product shots and shrunk back: median 0.36. 1 when blank.
+ */
+export function edgeSharpness(gray: GrayImage): number {
+  const { width, height, data } = gray;
+  let near = 0;
+  let far = 0;
+  const add = (a: number, b: number, c: number): void => {
+    near += (b - a) ** 2;
+    far += (c - a) ** 2;
+  };
+  for (let y = 0; y < height; y++) for (let x = 0; x + 2 < width; x++) add(data[y * width + x]!, data[y * width + x + 1]!, data[y * width + x + 2]!);
+  for (let y = 0; y + 2 < height; y++) for (let x = 0; x < width; x++) add(data[y * width + x]!, data[(y + 1) * width + x]!, data[(y + 2) * width + x]!);
+  return far > 0 ? near / far : 1;
+}
+
+/** `autoSharpen` aims between the dataset's 25th percentile (0.47) and median (0.51). */
+export const SHARPNESS_TARGET = 0.48;
+const SHARPEN_STEP = 0.05;
+const SHARPEN_MAX = 0.4;
+
+/**
+ * Fashion-MNIST was sharpened after it was shrunk to 28 px; a resized photo is softer, and the
+ * models notice. Each axis is filtered with [−a, 1 + 2a, −a] and clamped to 0–255 (a = 1/6 undoes,
+ * to first order, the [1/8, 3/4, 1/8] blur of one bilinear-then-area resampling). Black stays
+ * black, so the ink never spreads.
+ */
+export function sharpen(gray: GrayImage, amount: number): GrayImage {
+  const { width, height, data } = gray;
+  if (amount === 0) return grayImage(width, height, Float32Array.from(data));
+  const pass = (src: Float32Array, step: number, n: number, along: (i: number) => number): Float32Array => {
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const p = along(i);
+      const prev = p > 0 ? src[i - step]! : 0;
+      const next = p < n - 1 ? src[i + step]! : 0;
+      out[i] = (1 + 2 * amount) * src[i]! - amount * (prev + next);
+    }
+    return out;
+  };
+  const rows = pass(data, 1, width, (i) => i % width);
+  const both = pass(rows, width, height, (i) => Math.floor(i / width));
+  for (let i = 0; i < both.length; i++) both[i] = Math.min(255, Math.max(0, both[i]!));
+  return grayImage(width, height, both);
+}
+
+/**
+ * Sharpens only as much as the image needs to look like the dataset: the smallest amount (steps
+ * of 0.05, at most 0.4) that brings `edgeSharpness` to `target`. A crisp image (a dataset picture
+ * enlarged pixel by pixel) is left alone, where a fixed amount would change 4% of its classes;
+ * a soft one (a rendered product shot) agrees with its original 96.5% of the time instead of 92%.
+ */
+export function autoSharpen(gray: GrayImage, target = SHARPNESS_TARGET): { image: GrayImage; amount: number } {
+  let image = gray;
+  let amount = 0;
+  while (edgeSharpness(image) < target && amount < SHARPEN_MAX - 1e-9) {
+    amount = Math.round((amount + SHARPEN_STEP) * 100) / 100;
+    image = sharpen(gray, amount);
+  }
+  return { image, amount };
+}
+
 /** To [0, 1] with the brightest pixel at 1: dataset images all peak at 254–255. */
 export function scaleTo01(gray: GrayImage): Float32Array {
   let max = 0;
@@ -272,8 +344,20 @@ export function preprocess(rgba: RGBAImage, options: PreprocessOptions = {}): Pr
   const box = boundingBox(ink, options);
   const cropped = box ? crop(ink, box) : grayImage(1, 1);
   const fitted = fitInto(cropped);
-  const centred = centre(fitted, INPUT_SIDE, options.centre);
-  return { input: scaleTo01(centred), empty: box === null, steps: { gray, background, ink, box, cropped, fitted, centred } };
+  // An object already 28 px long (a dataset image as it is) was sharpened when it was made.
+  const resampled = Math.max(cropped.width, cropped.height) !== INPUT_SIDE;
+  const mode = options.sharpen ?? 'auto';
+  const { image: sharpened, amount: sharpenAmount } = !resampled
+    ? { image: fitted, amount: 0 }
+    : mode === 'auto'
+      ? autoSharpen(fitted)
+      : { image: sharpen(fitted, mode), amount: mode };
+  const centred = centre(sharpened, INPUT_SIDE, options.centre);
+  return {
+    input: scaleTo01(centred),
+    empty: box === null,
+    steps: { gray, background, ink, box, cropped, fitted, sharpened, sharpenAmount, centred },
+  };
 }
 
 /**

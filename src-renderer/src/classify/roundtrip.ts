@@ -7,7 +7,7 @@
  *   expect(await classAgreement(model, trip)).toBeGreaterThanOrEqual(0.95);
  */
 import type * as tf from '@tensorflow/tfjs';
-import { preprocess } from './preprocess';
+import { preprocess, type PreprocessOptions } from './preprocess';
 import { renderAsProduct } from './render';
 import { predictBatch } from './saliency';
 
@@ -46,7 +46,7 @@ function correlation(a: Float32Array, b: Float32Array): number {
 }
 
 /** Round-trips the first `count` 28×28 images of `images` (n·784 bytes, as in an IDX file). */
-export function roundTrip(images: Uint8Array, count: number, size = 280): RoundTrip {
+export function roundTrip(images: Uint8Array, count: number, size = 280, options: PreprocessOptions = {}): RoundTrip {
   if (images.length < count * PIXELS) throw new RangeError(`${count} images need ${count * PIXELS} bytes`);
   const originals = new Float32Array(count * PIXELS);
   const processed = new Float32Array(count * PIXELS);
@@ -56,7 +56,7 @@ export function roundTrip(images: Uint8Array, count: number, size = 280): RoundT
     const original = images.subarray(i * PIXELS, (i + 1) * PIXELS);
     const a = originals.subarray(i * PIXELS, (i + 1) * PIXELS);
     for (let p = 0; p < PIXELS; p++) a[p] = original[p]! / 255;
-    const b = preprocess(renderAsProduct(original, size)).input;
+    const b = preprocess(renderAsProduct(original, size), options).input;
     processed.set(b, i * PIXELS);
     for (let p = 0; p < PIXELS; p++) absErr += Math.abs(a[p]! - b[p]!);
     correlations[i] = correlation(a, b);

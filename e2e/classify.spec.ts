@@ -14,7 +14,6 @@ const RESOURCES = process.env['TAILOR_E2E_RESOURCES'] ?? 'resources';
 const SAMPLES = join(RESOURCES, 'samples');
 const HAS_SHIPPED_MODEL = existsSync(join(RESOURCES, 'model', 'model.json'));
 const SHOTS = 'test-results/screens';
-const CLASS_PATTERN = new RegExp(`^(${FASHION_MNIST_CLASSES.map((c) => c.replace(/[/]/g, '\\/')).join('|')})$`);
 
 async function openClassify(page: Page): Promise<void> {
   await openApp(page);

@@ -7,9 +7,11 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export const TEMP_PREFIX = '.tmp-';
+/** A complete folder moved aside while its replacement is renamed in: restored, not swept, after a crash. */
+export const OLD_PREFIX = '.old-';
 
-function tempName(target: string): string {
-  return join(dirname(target), `${TEMP_PREFIX}${basename(target)}-${randomBytes(6).toString('hex')}`);
+function tempName(target: string, prefix = TEMP_PREFIX): string {
+  return join(dirname(target), `${prefix}${basename(target)}-${randomBytes(6).toString('hex')}`);
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -59,8 +61,9 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 
 /**
  * Writes `files` into a fresh temp folder and renames it to `target`. If `target` exists it is
- * moved aside first and removed after the commit, so a crash leaves either the old or the new one
- * (plus a temp folder that `sweepTemp` removes at the next start).
+ * moved aside to an `.old-` name first and removed after the commit. A crash leaves the new
+ * folder, or the old one, or (between the two renames) the old one under its `.old-` name, which
+ * `sweepTemp` renames back; temp folders are garbage it removes.
  */
 export async function writeFolderAtomic(target: string, files: Record<string, Uint8Array | string>): Promise<void> {
   const parent = dirname(target);
@@ -80,7 +83,7 @@ export async function writeFolderAtomic(target: string, files: Record<string, Ui
     await fsyncPath(tmp);
     let old: string | null = null;
     try {
-      old = tempName(target);
+      old = tempName(target, OLD_PREFIX);
       await renameWithRetry(target, old);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -100,7 +103,14 @@ export async function writeFolderAtomic(target: string, files: Record<string, Ui
   }
 }
 
-/** Removes temp files and folders left by a crash. Call once when a store opens. */
+/** `.old-<name>-<12 hex>` → `<name>`. */
+const OLD_NAME = /^\.old-(.+)-[0-9a-f]{12}$/;
+
+/**
+ * Cleans up after a crash. Call once when a store opens, before reading. A folder that a crash
+ * left moved aside (its `.old-` copy exists but `<name>` does not) is renamed back, the newest
+ * copy if there are several; every other temp or `.old-` entry is removed. Returns what it removed.
+ */
 export async function sweepTemp(folder: string): Promise<string[]> {
   let names: string[];
   try {
@@ -108,7 +118,21 @@ export async function sweepTemp(folder: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const swept = names.filter((n) => n.startsWith(TEMP_PREFIX));
+  const present = new Set(names);
+  const olds = new Map<string, { name: string; at: number }[]>();
+  for (const name of names) {
+    const target = OLD_NAME.exec(name)?.[1];
+    if (target === undefined || present.has(target)) continue;
+    const at = (await fs.stat(join(folder, name))).mtimeMs;
+    olds.set(target, [...(olds.get(target) ?? []), { name, at }]);
+  }
+  const restored = new Set<string>();
+  for (const [target, copies] of olds) {
+    const newest = copies.sort((a, b) => b.at - a.at)[0]!;
+    await renameWithRetry(join(folder, newest.name), join(folder, target));
+    restored.add(newest.name);
+  }
+  const swept = names.filter((n) => (n.startsWith(TEMP_PREFIX) || OLD_NAME.test(n)) && !restored.has(n));
   await Promise.all(swept.map((n) => fs.rm(join(folder, n), { recursive: true, force: true })));
   return swept;
 }

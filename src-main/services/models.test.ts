@@ -203,7 +203,7 @@ describe('crash safety', () => {
 
   it('restores a model when a crash fell between moving the old folder aside and renaming the new one in', async () => {
     const { id } = await open().save({ meta: meta('Kept'), modelJson: tiny.modelJson, weights: tiny.weights });
-    await fs.rename(join(root, id), join(root, `.tmp-${id}-00112233aabb`));
+    await fs.rename(join(root, id), join(root, `.old-${id}-00112233aabb`));
     const store = open();
     expect((await store.list()).map((m) => m.name)).toEqual(['Kept']);
     expect((await store.load(id)).weights).toEqual(tiny.weights);

@@ -170,38 +170,16 @@ export class ModelStore implements GroupService<'models'> {
     return id;
   }
 
-  /** Creates the folder, restores a model a crash left half-renamed, and sweeps temp garbage. */
+  /** Creates the folder, restores a model a crash left moved aside, and sweeps temp garbage. */
   private ready(): Promise<void> {
     this.opened ??= (async () => {
       await fs.mkdir(this.root, { recursive: true });
-      await this.recoverInterrupted();
       await sweepTemp(this.root);
     })().catch((err) => {
       this.opened = null;
       throw fsError(err, 'Opening the models folder');
     });
     return this.opened;
-  }
-
-  /**
-   * writeFolderAtomic replacing <id> moves it to .tmp-<id>-<hex>, then renames the new folder in.
-   * A crash between those renames leaves no <id>, only complete temp copies: put the newest back.
-   * (A lone complete copy can also be a first save that crashed before its rename; keeping it loses nothing.)
-   */
-  private async recoverInterrupted(): Promise<void> {
-    const names = await fs.readdir(this.root);
-    const orphans = new Map<string, string[]>();
-    for (const name of names) {
-      const id = /^\.tmp-([a-z0-9][a-z0-9_-]*)-[0-9a-f]{12}$/.exec(name)?.[1];
-      if (id && isModelId(id) && !names.includes(id)) orphans.set(id, [...(orphans.get(id) ?? []), name]);
-    }
-    for (const [id, temps] of orphans) {
-      const complete = await Promise.all(
-        temps.map((t) => this.inspect(join(this.root, t), id, false, false).then((m) => ({ t, at: m.meta.createdAt }), () => null)),
-      );
-      const best = complete.filter((c) => c !== null).sort((a, b) => b.at.localeCompare(a.at))[0];
-      if (best) await renameWithRetry(join(this.root, best.t), join(this.root, id));
-    }
   }
 
   private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array): Promise<ModelSummary> {

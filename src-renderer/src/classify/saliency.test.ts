@@ -23,55 +23,57 @@ describe('saliency', () => {
   });
   afterAll(() => cnn.dispose());
 
-  it('returns 784 values in [0, 1] peaking at 1, and leaks no tensor', async () => {
-    await saliency(cnn, image); // first call builds the logit sub-model
+  /** Softmax over one dense layer whose class-4 weights are 1 on rows and columns 8–11, all else 0. */
+  function blockModel(): tf.LayersModel {
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    const kernel = new Float32Array(784 * 10);
+    for (let y = 8; y < 12; y++) for (let x = 8; x < 12; x++) kernel[(y * 28 + x) * 10 + 4] = 1;
+    model.layers[1]!.setWeights([tf.tensor2d(kernel, [784, 10]), tf.zeros([10])]);
+    return model;
+  }
+  const gray = new Float32Array(784).fill(0.5);
+
+  it('marks where hiding the picture lowers the class score, and nowhere else', async () => {
+    const model = blockModel();
+    await saliency(model, gray); // warm-up: later calls must not leave tensors behind
     const before = tf.memory().numTensors;
-    const map = await saliency(cnn, image, 3);
+    const map = await saliency(model, gray); // the predicted class: 4
     expect(tf.memory().numTensors).toBe(before);
     expect(map).toBeInstanceOf(Float32Array);
     expect(map).toHaveLength(784);
-    expect(Math.min(...map)).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...map)).toBe(0);
     expect(Math.max(...map)).toBeCloseTo(1, 5);
-  });
-
-  it('is the smoothed |logit gradient| for a softmax model (for a linear one, a weight column)', async () => {
-    const linear = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
-    const kernel = (await linear.getWeights()[0]!.data()) as Float32Array;
-    const expected = new Float32Array(784);
-    for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) {
-        let sum = 0, n = 0; // 3×3 mean over the pixels inside the image
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const yy = y + dy, xx = x + dx;
-          if (yy < 0 || yy > 27 || xx < 0 || xx > 27) continue;
-          sum += Math.abs(kernel[(yy * 28 + xx) * 10 + 4]!);
-          n++;
-        }
-        expected[y * 28 + x] = sum / n;
-      }
-    }
-    const peak = Math.max(...expected);
-    const map = await saliency(linear, image, 4);
-    for (let i = 0; i < 784; i++) expect(map[i]).toBeCloseTo(expected[i]! / peak, 4);
-    linear.dispose();
-  });
-
-  it('falls back to the output score when the model does not end in a softmax Dense layer', async () => {
-    const model = tf.sequential({
-      layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10 }), tf.layers.activation({ activation: 'softmax' })],
-    });
-    const before = tf.memory().numTensors;
-    const map = await saliency(model, image);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(Math.max(...map)).toBeCloseTo(1, 5);
+    const at = (y: number, x: number): number => map[y * 28 + x]!;
+    expect(at(9, 9)).toBeGreaterThan(0.5); // inside the block
+    expect(at(7, 7)).toBeGreaterThan(0); // in a square that overlaps it
+    expect(at(3, 3)).toBe(0); // no square over (3, 3) reaches the block
+    expect(at(20, 20)).toBe(0);
+    expect(Array.from(await saliency(model, gray, 4, { batchSize: 7 }))).toEqual(Array.from(map));
     model.dispose();
   });
 
-  it('refuses inputs of the wrong size and models that do not take 28×28', async () => {
+  it('scores the class it is asked about: hiding the block only raises class 3', async () => {
+    const model = blockModel();
+    expect(Array.from(await saliency(model, gray, 3)).every((v) => v === 0)).toBe(true);
+    model.dispose();
+  });
+
+  it('runs on a CNN and leaks no tensor', async () => {
+    await saliency(cnn, image);
+    const before = tf.memory().numTensors;
+    const map = await saliency(cnn, image, 3, { patch: 3, stride: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(map).toHaveLength(784);
+    expect(Math.max(...map)).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses inputs of the wrong size, models that do not take 28×28 and impossible squares', async () => {
     await expect(saliency(cnn, new Float32Array(10))).rejects.toThrow(RangeError);
     const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 10 })] });
     await expect(saliency(other, image)).rejects.toThrow(/not a 28×28 image/);
     other.dispose();
+    await expect(saliency(cnn, image, 0, { patch: 0 })).rejects.toThrow(/cannot occlude/);
+    await expect(saliency(cnn, image, 0, { stride: 1.5 })).rejects.toThrow(/cannot occlude/);
   });
 
   it('predicts in batches the classes model.predict gives, and round-trip agreement counts them', async () => {

@@ -316,7 +316,8 @@ export function sharpen(gray: GrayImage, amount: number): GrayImage {
  * Sharpens only as much as the image needs to look like the dataset: the smallest amount (steps
  * of 0.05, at most 0.4) that brings `edgeSharpness` to `target`. A crisp image (a dataset picture
  * enlarged pixel by pixel) is left alone, where a fixed amount would change 4% of its classes;
- * a soft one (a rendered product shot) agrees with its original 96.5% of the time instead of 92%.
+ * a soft one (a rendered product shot) gets its original's class 96.7% of the time instead of
+ * 92.5% (the 10,000 test images, the shipped model).
  */
 export function autoSharpen(gray: GrayImage, target = SHARPNESS_TARGET): { image: GrayImage; amount: number } {
   let image = gray;

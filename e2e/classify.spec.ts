@@ -40,11 +40,11 @@ async function drawTrousers(page: Page): Promise<void> {
  * services, with a fresh data folder (no saved models, nothing active) and the given resources.
  */
 async function firstLaunch(resourcesDir: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const { server, url, dataDir } = await startBridgeServer({ port, rendererDir: 'out/renderer', resourcesDir });
+  const { url, dataDir, close } = await startBridgeServer({ port, rendererDir: 'out/renderer', resourcesDir });
   return {
     url,
     close: async () => {
-      await new Promise((ok) => server.close(ok));
+      await close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -121,7 +121,7 @@ test.describe('with the shipped model', () => {
   test.skip(!HAS_SHIPPED_MODEL && !process.env['CI'], `no shipped model at ${join(RESOURCES, 'model', 'model.json')} yet: train it with npm run train -- --out resources/model`);
 
   test('draws, drops, explains and exports with the shipped model, without training', async ({ page }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(120_000);
     // First launch: nothing saved or chosen yet, so the shipped model is the one that loads.
     const app = await firstLaunch(RESOURCES, 4782);
     await openApp(page, app.url);
@@ -203,7 +203,7 @@ test.describe('with the shipped model', () => {
   });
 
   test('a batch of 100 files, large photos included, classifies without blocking the page', async ({ page }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(120_000);
     await openClassify(page);
     await expect(page.getByTestId('classify-model-name')).not.toBeEmpty({ timeout: 60_000 });
 

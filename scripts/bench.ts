@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
     // 2. Chromium: the rest, through the real renderer transport of the tests.
     const port = 4791;
-    const { server } = await startBridgeServer({
+    const server = await startBridgeServer({
       port,
       rendererDir: join(root, 'out/renderer'),
       harnessDir: join(root, 'test-results/harness'),
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       console.log(`\nWebGPU adapter: ${gpu}; cores: ${await page.evaluate(() => navigator.hardwareConcurrency)}`);
     } finally {
       await browser.close();
-      server.close();
+      await server.close();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -18,7 +18,7 @@ async function shoot(page: Page, name: string, height: number): Promise<void> {
   }
 }
 
-const { server } = await startBridgeServer({ port: 4793, rendererDir: join(root, 'out/renderer'), resourcesDir: join(root, 'resources') });
+const server = await startBridgeServer({ port: 4793, rendererDir: join(root, 'out/renderer'), resourcesDir: join(root, 'resources') });
 const executablePath = chromiumPath();
 const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
 try {
@@ -42,5 +42,5 @@ try {
   console.log('wrote docs/{evaluate,train}-{light,dark}.png');
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }

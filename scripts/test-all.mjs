@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
-const results = { passed: 0, failed: 0, skipped: 0 };
+const results = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const started = Date.now();
 
 function run(title, cmd, args, env = {}) {
@@ -29,7 +29,8 @@ function count(file, read) {
 function finish(ok) {
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   console.log(`\nAll stages ${ok ? 'passed' : 'did NOT pass'} in ${secs} s.`);
-  console.log(`tests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  const flaky = results.flaky ? `, ${results.flaky} flaky (failed, then passed on a retry: see above)` : '';
+  console.log(`tests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${flaky}`);
   process.exit(ok && results.failed === 0 ? 0 : 1);
 }
 
@@ -56,10 +57,40 @@ if (!unitOk) finish(false);
 
 if (!run('build (electron-vite)', 'npx', ['electron-vite', 'build'])) finish(false);
 
+/** Every test of a Playwright JSON report, with the title path that names it. */
+function* e2eTests(suite, path = []) {
+  for (const spec of suite.specs ?? []) for (const t of spec.tests) yield { title: [...path, spec.title].join(' › '), test: t };
+  for (const child of suite.suites ?? []) yield* e2eTests(child, suite.title ? [...path, suite.title] : path);
+}
+
+/**
+ * CI keeps only this log: for each failed attempt, print the page as it was (Playwright's
+ * error-context snapshot), so a failure seen once can still be read afterwards.
+ */
+function reportFailures(report) {
+  for (const suite of report.suites ?? []) {
+    for (const { title, test } of e2eTests(suite)) {
+      if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+      console.log(`\n${test.status === 'flaky' ? 'FLAKY' : 'FAILED'}: ${title}`);
+      for (const r of test.results.filter((r) => r.status !== 'passed' && r.status !== 'skipped')) {
+        console.log(`  attempt ${r.retry + 1}: ${r.status} after ${(r.duration / 1000).toFixed(1)} s`);
+        for (const e of r.errors ?? []) console.log(`    ${(e.message ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 8).join('\n    ')}`);
+        const context = r.attachments.find((a) => a.name === 'error-context' && a.path && existsSync(a.path));
+        if (!context) continue;
+        const text = readFileSync(context.path, 'utf8');
+        const snapshot = text.slice(Math.max(0, text.indexOf('# Page snapshot'))).split('\n').slice(0, 80);
+        console.log(snapshot.map((l) => `    ${l}`).join('\n'));
+      }
+    }
+  }
+}
+
 const e2eOk = run('e2e tests (Playwright)', 'npx', ['playwright', 'test']);
 count('test-results/e2e.json', (j) => {
-  results.passed += j.stats.expected + j.stats.flaky;
+  results.passed += j.stats.expected;
   results.failed += j.stats.unexpected;
   results.skipped += j.stats.skipped;
+  results.flaky += j.stats.flaky;
+  reportFailures(j);
 });
 finish(e2eOk);

@@ -44,7 +44,19 @@ function isSameOrigin(req: IncomingMessage): boolean {
   return origin === undefined || origin === `http://${req.headers.host}`;
 }
 
-export async function startBridgeServer(opts: BridgeServerOptions): Promise<{ server: Server; dataDir: string; url: string }> {
+export interface BridgeServer {
+  server: Server;
+  dataDir: string;
+  url: string;
+  /**
+   * Stops the server now. `server.close()` alone waits until every keep-alive connection has
+   * been idle for 5 s, and a connection busy when it is called keeps serving the page, so a page
+   * that goes on calling can hold it open for ever: open connections are cut instead.
+   */
+  close: () => Promise<void>;
+}
+
+export async function startBridgeServer(opts: BridgeServerOptions): Promise<BridgeServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tailor-e2e-')));
   const sse = new Set<ServerResponse>();
   let exportCount = 0;
@@ -109,7 +121,13 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<{ se
     }
   });
   await new Promise<void>((ok) => server.listen(opts.port, '127.0.0.1', ok));
-  return { server, dataDir, url: `http://localhost:${opts.port}` };
+  const close = (): Promise<void> =>
+    new Promise<void>((ok) => {
+      server.close(() => ok());
+      for (const res of sse) res.end();
+      server.closeAllConnections();
+    });
+  return { server, dataDir, url: `http://localhost:${opts.port}`, close };
 }
 
 // `tsx e2e/server/bridge-server.ts [port]` runs it for Playwright's webServer.

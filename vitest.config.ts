@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [svelte({ configFile: false })],
   resolve: { conditions: ['browser'] },
   test: {
-    include: ['src-*/**/*.test.ts', 'src-*/**/*.test.svelte.ts', 'scripts/**/*.test.ts'],
+    include: ['src-*/**/*.test.ts', 'src-*/**/*.test.svelte.ts', 'scripts/**/*.test.ts', 'e2e/server/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

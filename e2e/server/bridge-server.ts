@@ -49,9 +49,10 @@ export interface BridgeServer {
   dataDir: string;
   url: string;
   /**
-   * Stops the server now. `server.close()` alone waits until every keep-alive connection has
-   * been idle for 5 s, and a connection busy when it is called keeps serving the page, so a page
-   * that goes on calling can hold it open for ever: open connections are cut instead.
+   * Stops the server now. `server.close()` alone waits for every connection to end, and once it
+   * is called nothing times out a socket the browser opened ahead of need (a preconnect that
+   * sends nothing) or an event stream: a test awaiting it hung for its whole timeout in CI.
+   * Open connections are cut instead.
    */
   close: () => Promise<void>;
 }

@@ -8,6 +8,8 @@ const out = process.env['TAILOR_PW_OUT'] ?? 'test-results';
 
 export default defineConfig({
   testDir: 'e2e',
+  // *.spec.ts only: e2e/server/*.test.ts are Node unit tests of the harness, run by vitest.
+  testMatch: '**/*.spec.ts',
   // Two cores: one test at a time, generous timeouts (WebGPU runs on SwiftShader, on the CPU).
   workers: 1,
   fullyParallel: false,

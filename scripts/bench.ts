@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { buildHarness } from '../e2e/harness/build';
+import { benchDrawPad } from './bench-draw';
 import { startBridgeServer } from '../e2e/server/bridge-server';
 import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
 
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
         return a ? `${a.info.vendor} ${a.info.architecture} ${a.info.description}`.trim() : 'none';
       });
       console.log(`\nWebGPU adapter: ${gpu}; cores: ${await page.evaluate(() => navigator.hardwareConcurrency)}`);
+
+      console.log('\nThe draw pad in the app (shipped model): predictions while drawing, Why? overlay off and on, twice each');
+      table(await benchDrawPad(browser, server.url));
     } finally {
       await browser.close();
       await server.close();

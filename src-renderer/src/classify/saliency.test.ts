@@ -52,6 +52,22 @@ describe('saliency', () => {
     model.dispose();
   });
 
+  it('gives the event loop a turn between chunks, so a live prediction need not wait for the whole map', async () => {
+    const model = blockModel();
+    let turns = 0;
+    let running = true;
+    const tick = (): void => {
+      turns++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const chunked = await saliency(model, gray, 4, { batchSize: 22 }); // 170 images: 8 chunks
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(7);
+    expect(Array.from(chunked)).toEqual(Array.from(await saliency(model, gray, 4, { batchSize: 256 })));
+    model.dispose();
+  });
+
   it('scores the class it is asked about: hiding the block only raises class 3', async () => {
     const model = blockModel();
     expect(Array.from(await saliency(model, gray, 3)).every((v) => v === 0)).toBe(true);

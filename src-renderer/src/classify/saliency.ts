@@ -7,6 +7,7 @@
  * outline makes sensitive, not the pixels that carried the decision.
  */
 import * as tf from '@tensorflow/tfjs';
+import { yieldToEventLoop } from '../ml/yield';
 
 const PIXELS = 784;
 
@@ -42,7 +43,10 @@ export interface OcclusionOptions {
   patch?: number;
   /** Step between squares; the last one always reaches the far edge. */
   stride?: number;
-  /** Images per predict call. */
+  /**
+   * Images per predict call. The event loop gets a turn between calls, so in the worker a live
+   * prediction of the draw pad waits for one chunk, not for the whole map.
+   */
   batchSize?: number;
 }
 
@@ -55,14 +59,15 @@ function offsets(patch: number, stride: number): number[] {
 
 /**
  * 784 values in [0, 1]: how much hiding each pixel (with its neighbours) lowers the score of
- * `classIndex` (default: the predicted class). 4×4 squares every 2 pixels: 169 images, one batch.
+ * `classIndex` (default: the predicted class). 4×4 squares every 2 pixels: 170 images with the
+ * original, in chunks of 22.
  * All zero when no square lowers it.
  */
 export async function saliency(
   model: tf.LayersModel,
   input: Float32Array,
   classIndex?: number,
-  { patch = 4, stride = 2, batchSize = 256 }: OcclusionOptions = {},
+  { patch = 4, stride = 2, batchSize = 22 }: OcclusionOptions = {},
 ): Promise<Float32Array> {
   if (input.length !== PIXELS) throw new RangeError(`expected ${PIXELS} values, got ${input.length}`);
   if (!(Number.isInteger(patch) && patch >= 1 && patch <= 28 && Number.isInteger(stride) && stride >= 1)) {
@@ -80,6 +85,7 @@ export async function saliency(
   });
   const scores = new Float32Array(count);
   for (let start = 0; start < count; start += batchSize) {
+    if (start > 0) await yieldToEventLoop();
     const n = Math.min(batchSize, count - start);
     const logp = tf.tidy(() => {
       const x = tf.tensor(images.subarray(start * PIXELS, (start + n) * PIXELS), [n, ...shape.slice(1)]);

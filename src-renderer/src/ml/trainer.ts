@@ -12,6 +12,7 @@ import type { TrainData } from './data';
 import { registerFastGradients } from './gradients';
 import { categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
 import { nextSeed, streamFor } from './random';
+import { yieldToEventLoop } from './yield';
 
 export interface BatchProgress {
   epoch: number;
@@ -48,23 +49,6 @@ export interface TrainerOptions {
   maxAhead?: number;
   /** Batch size of the validation pass. */
   evalBatchSize?: number;
-}
-
-/**
- * Give the event loop a turn so a Worker can receive pause/stop messages. A MessageChannel
- * avoids setTimeout's 4 ms clamp on nested timers; setImmediate is the same idea in Node.
- */
-function yieldToEventLoop(): Promise<void> {
-  const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
-  if (setImmediate) return new Promise((resolve) => setImmediate(resolve));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 /** tfjs Dropout re-uses its seed on every call; we give it a fresh seeded one per step. */

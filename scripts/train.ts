@@ -5,11 +5,12 @@
  * weights.bin and meta.json (a ModelMeta) into --out, printing one line per epoch.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { writeFolderAtomic } from '../src-main/services/atomic';
 import { readIdxFile } from '../src-main/services/idx';
 import { PART_NAMES, type PartName } from '../src-shared/types/dataset';
 import type { ModelMeta } from '../src-shared/types/model';
@@ -95,27 +96,6 @@ async function loadSplit(dataDir: string, images: PartName, labels: PartName) {
   ]);
   if (x.count !== y.count) throw new Error(`${FILES[images]} and ${FILES[labels]} differ in count`);
   return { images: x.data, labels: y.data, rows: x.rows, cols: x.cols };
-}
-
-/**
- * Writes into a temp folder, moves any old DIR aside and renames the new one into place, so a
- * crash leaves either the old model or the new one, never half of one.
- */
-async function writeModelDir(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  const old = `${dir}.old-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content);
-  const hadOld = await rename(dir, old).then(
-    () => true,
-    (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return false;
-      throw err;
-    },
-  );
-  await rename(tmp, dir);
-  if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
 /** Loads the weights of a model saved by this script into `model` (built from the same preset). */
@@ -212,7 +192,8 @@ async function main(): Promise<void> {
     ...(builtIn ? { builtIn: true } : {}),
   };
   const files = await modelToArtifacts(model);
-  await writeModelDir(out, {
+  // The app's crash-safe folder write: a crash leaves the old model or the new one, never half.
+  await writeFolderAtomic(out, {
     'model.json': JSON.stringify(files.modelJson),
     'weights.bin': files.weights,
     'meta.json': `${JSON.stringify(meta, null, 2)}\n`,

@@ -13,7 +13,7 @@ import { ModelStore } from '../src-main/services/models';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
 import { artifactsToModel } from '../src-renderer/src/ml/serialize';
 import { classAgreement, roundTrip } from '../src-renderer/src/classify/roundtrip';
-import { saliency } from '../src-renderer/src/classify/saliency';
+import { predictBatch, saliency } from '../src-renderer/src/classify/saliency';
 import { mulberry32 } from '../src-renderer/src/ml/random';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 
@@ -84,7 +84,7 @@ describe('the shipped model', () => {
     for (let i = 0; i < count; i++) {
       const x = Float32Array.from(images.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
       const map = await saliency(model, x);
-      const c = await tf.tidy(() => (model.predict(tf.tensor4d(x, [1, 28, 28, 1])) as tf.Tensor).argMax(-1)).data().then((d) => d[0]!);
+      const c = (await predictBatch(model, x, 1))[0]!;
       const hide = (order: number[]): Float32Array => {
         const y = x.slice();
         for (const p of order.slice(0, 40)) y[p] = 0;

@@ -125,8 +125,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const close = (): Promise<void> =>
     new Promise<void>((ok) => {
       server.close(() => ok());
-      for (const res of sse) res.end();
-      server.closeAllConnections();
+      server.closeAllConnections(); // event streams included
     });
   return { server, dataDir, url: `http://localhost:${opts.port}`, close };
 }

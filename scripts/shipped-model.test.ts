@@ -13,7 +13,7 @@ import { ModelStore } from '../src-main/services/models';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
 import { artifactsToModel } from '../src-renderer/src/ml/serialize';
 import { classAgreement, roundTrip } from '../src-renderer/src/classify/roundtrip';
-import { predictBatch, saliency } from '../src-renderer/src/classify/saliency';
+import { predictBatch, saliency } from '../src-renderer/src/ml/saliency';
 import { mulberry32 } from '../src-renderer/src/ml/random';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 

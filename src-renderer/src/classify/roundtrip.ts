@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { preprocess, type PreprocessOptions } from './preprocess';
 import { renderAsProduct } from './render';
-import { predictBatch } from './saliency';
+import { predictBatch } from '../ml/saliency';
 
 const PIXELS = 784;
 

@@ -4,7 +4,8 @@
 // one prediction per animation frame, with never more than one in flight.
 import type { RGBAImage } from '../classify/image';
 import { fromDrawing } from '../classify/preprocess';
-import { prepareImage, type Prepared } from '../lib/prepare-image';
+import { yieldToEventLoop } from '../ml/yield';
+import { prepareImage, type Prepared } from '../classify/prepare-image';
 import { topK, type Ranked, type ResultRow, type Sort } from '../lib/classify-view';
 
 export interface Classifier {
@@ -57,12 +58,6 @@ const BATCH_MS = 200;
 /** Files one drop or pick may add: a batch is for a folder of photos, not a whole disk. */
 export const MAX_FILES = 5000;
 
-function browserYield(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (s?.yield) return s.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 export class ClassifyState {
   /** Results in drop order; replaced (never mutated) at most once per frame. */
   rows = $state.raw<ResultRow[]>([]);
@@ -104,7 +99,7 @@ export class ClassifyState {
       classifier: { predict: unconnected, saliency: unconnected },
       prepare: prepareImage,
       frame: (cb) => requestAnimationFrame(() => cb()),
-      yieldToUi: browserYield,
+      yieldToUi: yieldToEventLoop,
       now: () => performance.now(),
       ...deps,
     };

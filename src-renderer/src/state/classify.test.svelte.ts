@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodeResult } from '../classify/decode';
 import type { RGBAImage } from '../classify/image';
-import { prepareImage } from '../lib/prepare-image';
+import { prepareImage } from '../classify/prepare-image';
 import { ClassifyState, MAX_FILES, type Classifier, type ClassifyDeps } from './classify.svelte';
 
 /** A w×h white box on black in a 64×64 picture. */

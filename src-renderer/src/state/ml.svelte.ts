@@ -1,6 +1,6 @@
 // The ML Worker as app state: which backend runs and why. Views call the worker through `ml.client`.
 import type { BackendName } from '../ml/backend-rule';
-import { startMlWorker, type WorkerClient } from '../worker/client';
+import { startMlWorker, type MlClient } from '../worker/ml-client';
 import type { BackendInfo } from '../worker/protocol';
 import { dataset } from './dataset.svelte';
 
@@ -20,11 +20,11 @@ export class MlState {
   override = $state<BackendName | null>(storedOverride());
   error = $state<string | null>(null);
   starting = $state(false);
-  #client: WorkerClient | null = null;
+  #client: MlClient | null = null;
   #dataSent: string | null = null;
   #sending: Promise<void> | null = null;
 
-  get client(): WorkerClient {
+  get client(): MlClient {
     this.#client ??= startMlWorker();
     return this.#client;
   }

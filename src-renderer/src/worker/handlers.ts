@@ -7,24 +7,18 @@ import { buildModel } from '../ml/layers';
 import { TrainData } from '../ml/data';
 import { Trainer } from '../ml/trainer';
 import { artifactsToModel, modelToArtifacts } from '../ml/serialize';
-import { saliency } from '../classify/saliency';
+import { saliency } from '../ml/saliency';
 import type { BackendName } from '../ml/backend-rule';
 import { initBackend } from './backends';
 import { probe } from './probe';
-import type { CallName, EventName, ModelInfo, TrainOutcome, WorkerCalls, WorkerDataset, WorkerEvents } from './protocol';
+import type { ModelInfo, TrainOutcome, WorkerCalls, WorkerDataset, WorkerEvents } from './protocol';
+import type { Handlers } from './rpc';
 
-type Emitter = <E extends EventName>(event: E, payload: WorkerEvents[E], transfer?: Transferable[]) => void;
+type Emitter = <E extends keyof WorkerEvents>(event: E, payload: WorkerEvents[E], transfer?: Transferable[]) => void;
 let emit: Emitter = () => undefined;
 export function setEmitter(fn: Emitter): void {
   emit = fn;
 }
-
-export interface Reply<T> {
-  value: T;
-  transfer?: Transferable[];
-}
-
-type Handlers = { [M in CallName]: (arg: WorkerCalls[M]['arg']) => Promise<Reply<WorkerCalls[M]['res']>> };
 
 registerFastGradients();
 
@@ -135,7 +129,7 @@ function control(action: 'pause' | 'resume' | 'stop'): boolean {
   return true;
 }
 
-export const handlers: Handlers = {
+export const handlers: Handlers<WorkerCalls> = {
   init: async ({ override }) => {
     if (trainer) throw new Error('Stop the training run before switching backends.');
     probed ??= await probe();

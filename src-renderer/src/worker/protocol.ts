@@ -64,7 +64,7 @@ export interface ModelArtifactsMsg {
 }
 
 /** method → [argument, result]. */
-export interface WorkerCalls {
+export type WorkerCalls = {
   init: { arg: { override: BackendName | null }; res: BackendInfo };
   /** Buffers are transferred: the caller sends copies. */
   setData: { arg: WorkerDataset; res: { train: number; test: number } };
@@ -81,9 +81,9 @@ export interface WorkerCalls {
   predict: { arg: { inputs: Float32Array }; res: { probs: Float32Array; ms: number } };
   /** Which pixels drove the decision, 784 values in [0,1]. */
   saliency: { arg: { input: Float32Array; classIndex: number | null }; res: { map: Float32Array } };
-}
+};
 
-export interface WorkerEvents {
+export type WorkerEvents = {
   backend: BackendInfo;
   phase: { phase: TrainPhase };
   batch: BatchProgress;
@@ -91,14 +91,4 @@ export interface WorkerEvents {
   epoch: EpochMetrics & { numTensors: number; numBytes: number };
   evalProgress: { done: number; total: number };
   model: ModelInfo;
-}
-
-export type CallName = keyof WorkerCalls;
-export type EventName = keyof WorkerEvents;
-
-export type ToWorker = { [M in CallName]: { kind: 'call'; id: number; method: M; arg: WorkerCalls[M]['arg'] } }[CallName];
-
-export type FromWorker =
-  | { kind: 'reply'; id: number; ok: true; value: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: string }
-  | { [E in EventName]: { kind: 'event'; event: E; payload: WorkerEvents[E] } }[EventName];
+};

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictBatch, saliency } from './saliency';
-import { classAgreement, roundTrip } from './roundtrip';
+import { classAgreement, roundTrip } from '../classify/roundtrip';
 
 function tinyCnn(): tf.LayersModel {
   return tf.sequential({

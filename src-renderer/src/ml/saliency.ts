@@ -7,7 +7,7 @@
  * outline makes sensitive, not the pixels that carried the decision.
  */
 import * as tf from '@tensorflow/tfjs';
-import { yieldToEventLoop } from '../ml/yield';
+import { yieldToEventLoop } from './yield';
 
 const PIXELS = 784;
 

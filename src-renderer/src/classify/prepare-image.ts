@@ -1,8 +1,8 @@
 // A file → the 28×28 input the model sees, or one sentence saying why not. Runs in the prepare
-// worker (prepare.worker.ts) so decoding and preprocessing a large photo never blocks the UI,
+// worker (worker/prepare.worker.ts) so decoding and preprocessing a large photo never blocks the UI,
 // and on the main thread where no worker can be started.
-import { decodeImageFile, type DecodeResult } from '../classify/decode';
-import { preprocess } from '../classify/preprocess';
+import { decodeImageFile, type DecodeResult } from './decode';
+import { preprocess } from './preprocess';
 
 export type Prepared = { ok: true; input: Float32Array; note: string | null } | { ok: false; message: string };
 

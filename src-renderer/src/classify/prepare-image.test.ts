@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodeResult } from '../classify/decode';
+import type { DecodeResult } from './decode';
 import { prepareImage } from './prepare-image';
-import { startPrepareWorker } from './prepare-client';
+import { startPrepareWorker } from '../worker/prepare-client';
 
 /** A 40×40 picture: black, with a white w×h box in the middle when w and h are positive. */
 function picture(w: number, h: number): DecodeResult {

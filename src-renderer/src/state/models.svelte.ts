@@ -5,6 +5,7 @@ import type { RunRecord, RunSummary } from '../../../src-shared/types/run';
 import type { Evaluation } from '../ml/evaluate';
 import type { ModelInfo } from '../worker/protocol';
 import { tailor, unwrap } from '../lib/api';
+import { dataset } from './dataset.svelte';
 import { ml } from './ml.svelte';
 
 export interface CurrentModel {
@@ -94,8 +95,11 @@ export class ModelsState {
       this.evaluationOf = this.current?.id ?? null;
       const id = this.current?.id;
       const saved = this.list.find((m) => m.id === id);
-      if (id && saved && !saved.builtIn) {
-        await unwrap(tailor.models.updateMeta(id, { testMetrics: { loss: evaluation.loss, acc: evaluation.acc, confusion: evaluation.confusion } }));
+      const data = dataset.data;
+      if (id && saved && !saved.builtIn && data) {
+        // Main keeps the metrics only when they were measured on the model's own dataset.
+        const metrics = { loss: evaluation.loss, acc: evaluation.acc, confusion: evaluation.confusion };
+        await unwrap(tailor.models.updateMeta(id, { testMetrics: { measuredOn: { id: data.id, checksums: data.checksums }, metrics } }));
         await this.refresh();
       }
       return evaluation;

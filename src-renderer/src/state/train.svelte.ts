@@ -123,8 +123,9 @@ export class TrainState {
         testMetrics: outcome.test,
         backend: outcome.backend,
         trainingMs: outcome.trainingMs,
-        datasetId: dataset.data?.id ?? 'fashion-mnist',
-        datasetChecksums: { ...(dataset.data?.checksums ?? {}) },
+        dataset: { id: dataset.data?.id ?? '', name: dataset.data?.name ?? '', checksums: { ...(dataset.data?.checksums ?? {}) } },
+        classNames: [...(dataset.data?.classNames ?? [])],
+        inputShape: [dataset.data?.rows ?? 0, dataset.data?.cols ?? 0, 1],
         params: outcome.params,
       });
       this.savedModelId = saved.id;

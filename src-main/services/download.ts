@@ -2,10 +2,11 @@
 // file beside the target (hashed on the way), and the rename to `dest` is the commit point, so the
 // cache never holds a partial or corrupt file. Network failures are retried with backoff; a
 // checksum mismatch or an HTTP 4xx is not (the same bytes would come back).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { renameWithRetry, TEMP_PREFIX } from './atomic';
+import { basename, dirname } from 'node:path';
+import { renameWithRetry } from './atomic';
+import { tempName } from './temp-names';
 import { TailorError } from './errors';
 
 export type FetchFn = typeof fetch;
@@ -96,7 +97,7 @@ async function attemptOnce(req: DownloadRequest): Promise<Downloaded> {
   let received = 0;
   let total = 0;
   let connected = false;
-  const tmp = join(dirname(req.dest), `${TEMP_PREFIX}${basename(req.dest)}-${randomBytes(6).toString('hex')}`);
+  const tmp = tempName(req.dest);
   let handle: fs.FileHandle | undefined;
   try {
     const res = await (req.fetch ?? fetch)(req.url, { signal, headers: { 'accept-encoding': 'identity' } });

@@ -5,10 +5,16 @@
 import type { DatasetRef, ModelMeta } from '../../src-shared/types/model';
 import { DEFAULT_CATALOG, defaultClassNames } from './dataset-catalog';
 import { isObject } from './json';
+import type { TopologyIo } from './model-topology';
 import type { ModelIo } from './model-validate';
 
-/** Returns a copy with the fields earlier versions did not write filled in; today's meta passes unchanged. */
-export function migrateMeta(json: Record<string, unknown>, io: ModelIo): Record<string, unknown> {
+/**
+ * Returns a copy with the fields earlier versions did not write filled in; today's meta passes
+ * unchanged. Earlier versions only accepted 28×28 models with 10 outputs, which is what a model
+ * whose topology does not say is taken to be.
+ */
+export function migrateMeta(json: Record<string, unknown>, io: TopologyIo): Record<string, unknown> {
+  const classes = io.classes ?? 10;
   const out: Record<string, unknown> = { ...json };
   if (out.dataset === undefined && typeof out.datasetId === 'string') {
     out.dataset = legacyDataset(out.datasetId, out.datasetChecksums);
@@ -18,9 +24,9 @@ export function migrateMeta(json: Record<string, unknown>, io: ModelIo): Record<
   if (isObject(out.hyper) && out.hyper.pixelScale === undefined) out.hyper = { ...out.hyper, pixelScale: 'unit' };
   if (out.classNames === undefined) {
     const entry = isObject(out.dataset) ? catalogEntry(out.dataset.id) : undefined;
-    out.classNames = entry && entry.classNames.length === io.classes ? [...entry.classNames] : defaultClassNames(io.classes - 1);
+    out.classNames = entry && entry.classNames.length === classes ? [...entry.classNames] : defaultClassNames(classes - 1);
   }
-  out.inputShape ??= io.inputShape;
+  out.inputShape ??= io.inputShape ?? [28, 28, 1];
   return out;
 }
 

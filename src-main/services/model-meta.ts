@@ -9,6 +9,7 @@ import type { Hyperparameters } from '../../src-shared/types/train';
 import { TailorError } from './errors';
 import { parseJsonObject } from './json';
 import { assumedDataset, migrateMeta } from './model-meta-migrate';
+import type { TopologyIo } from './model-topology';
 import type { ModelIo, WeightSpec } from './model-validate';
 
 // Hyperparameters are only known for models trained here; imported ones record zeros, so meta.json
@@ -45,7 +46,7 @@ const storedMeta = modelMetaSchema.extend({ id: z.string().max(64), hyper: store
 const importedMeta = storedMeta.partial({ id: true, createdAt: true });
 
 /** meta.json as read from disk; the folder decides the id and whether the model is built in. */
-export function parseStoredMeta(json: Record<string, unknown>, id: string, builtIn: boolean, io: ModelIo): ModelMeta {
+export function parseStoredMeta(json: Record<string, unknown>, id: string, builtIn: boolean, io: TopologyIo): ModelMeta {
   const parsed = storedMeta.safeParse(migrateMeta(json, io));
   if (!parsed.success) throw new TailorError('corrupt', `meta.json is not a model description: ${describeIssue(parsed.error)}`);
   const { builtIn: _builtIn, ...meta } = parsed.data;
@@ -54,19 +55,19 @@ export function parseStoredMeta(json: Record<string, unknown>, id: string, built
 }
 
 /** Refuses to write a meta.json that parseStoredMeta would later call damaged. */
-export function checkStorable(meta: ModelMeta, io: ModelIo): void {
+export function checkStorable(meta: ModelMeta, io: TopologyIo): void {
   const parsed = storedMeta.safeParse(meta);
   if (!parsed.success) throw new TailorError('invalid-argument', `Model description: ${describeIssue(parsed.error)}`);
   checkMetaFitsModel(meta, io, 'invalid-argument');
 }
 
 /** The description must tell the truth about the network: its input size and its class list. */
-function checkMetaFitsModel(meta: Pick<ModelMeta, 'classNames' | 'inputShape'>, io: ModelIo, code: 'corrupt' | 'invalid-argument'): void {
-  if (meta.classNames.length !== io.classes) {
+function checkMetaFitsModel(meta: Pick<ModelMeta, 'classNames' | 'inputShape'>, io: TopologyIo, code: 'corrupt' | 'invalid-argument'): void {
+  if (io.classes !== null && meta.classNames.length !== io.classes) {
     throw new TailorError(code, `meta.json names ${meta.classNames.length} classes but the model has ${io.classes} outputs`);
   }
   const [rows, cols] = meta.inputShape;
-  if (rows !== io.inputShape[0] || cols !== io.inputShape[1]) {
+  if (io.inputShape && (rows !== io.inputShape[0] || cols !== io.inputShape[1])) {
     throw new TailorError(code, `meta.json says the model takes ${rows}×${cols} images but it takes ${io.inputShape[0]}×${io.inputShape[1]}`);
   }
 }

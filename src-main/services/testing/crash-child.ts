@@ -1,13 +1,13 @@
-// A child process for crash-injection tests (never imported by the app). It counts the file-system
-// calls a store operation makes and, at call number `killAt`, kills itself with SIGKILL: the
-// closest a test gets to pulling the plug at that exact point. With killAt = 0 it runs to the end
-// and prints how many calls there were, so the parent can try every point.
-//   node --import tsx fault-child.ts <scenario> <root> <killAt>
+// A child process for crash-injection tests (never imported by the app).
+//   crash-child <root> <killAt>
+// Counts the file-system calls a replacing dataset import makes and, at call number <killAt>,
+// kills itself with SIGKILL — the closest a test gets to pulling the plug at that exact point.
+// With 0 it runs to the end and prints how many calls there were.
 import { promises as fs } from 'node:fs';
 import { DatasetStore } from '../datasets';
 import { datasetVersion } from './fault-fixtures';
 
-const [scenario = '', root = '', killAtArg = '0'] = process.argv.slice(2);
+const [root = '', killAtArg = '0'] = process.argv.slice(2);
 const killAt = Number(killAtArg);
 let calls = 0;
 
@@ -33,10 +33,6 @@ instrument(Object.getPrototypeOf(probe), ['write', 'writeFile', 'sync', 'close']
 await probe.close();
 calls = 0;
 
-if (scenario === 'dataset-import') {
-  const store = new DatasetStore({ root, systemDirs: [], emit: () => undefined, catalog: [] });
-  await store.import({ id: 'digits', name: 'Digits v2', files: datasetVersion(2).files });
-} else {
-  throw new Error(`unknown scenario ${scenario}`);
-}
+const store = new DatasetStore({ root, systemDirs: [], emit: () => undefined, catalog: [] });
+await store.import({ id: 'digits', name: 'Digits v2', files: datasetVersion(2).files });
 console.log(JSON.stringify({ calls }));

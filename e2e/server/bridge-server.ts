@@ -36,6 +36,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
   return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
 }
 
+/**
+ * DNS rebinding: a page on evil.example whose name is made to resolve to 127.0.0.1 reaches this
+ * server as its own origin (so the same-origin check passes), but its requests carry
+ * `Host: evil.example:<port>`. Only the loopback names are served.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  return host !== undefined && [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+}
+
 /** Same-origin only, as main refuses foreign frames: a page elsewhere cannot drive the services. */
 function isSameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
@@ -80,6 +89,10 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!isLoopbackHost(req.headers.host, opts.port)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('unknown host');
+      return;
+    }
     try {
       if (url.pathname === `${PREFIX}/health`) {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');

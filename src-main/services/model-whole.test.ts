@@ -131,11 +131,17 @@ describe('refused at save too', () => {
     expect(await store.list()).toEqual([]);
   });
 
-  it('a deeply nested model.json, as corrupt', async () => {
+  it('a deeply nested model.json, as corrupt — saved, imported or found on disk', async () => {
     let deep: unknown = [];
     for (let i = 0; i < 1000; i++) deep = [deep];
     const a = await artifactsOfBuilt(tinyModel(1));
     await refused(store.save({ meta: meta(), modelJson: { ...a.modelJson, extra: deep }, weights: a.weights }), 'corrupt', 'model.json nests deeper than 100 levels');
+    const text = `{"modelTopology":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    await refused(store.import([{ name: 'model.json', bytes: new TextEncoder().encode(text) }]), 'corrupt', 'model.json nests deeper than 100 levels');
+    const saved = await store.save({ meta: meta(), ...a });
+    await fs.writeFile(join(dir, 'models', saved.id, 'model.json'), text);
+    await refused(store.load(saved.id), 'corrupt', `Model "${saved.id}" is damaged: model.json nests deeper than 100 levels`);
+    expect((await store.list())[0]?.problem).toMatch(/nests deeper than 100 levels/);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { validateLabels } from './data';
+import { bytesToModel, imageInputShape, type PixelScale } from './model-input';
 
 export interface ClassScore {
   precision: number;
@@ -32,21 +33,36 @@ export interface Evaluation {
   misclassified: Misclassified[];
 }
 
+export interface EvaluateOptions {
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number;
+  /** The scale the model takes its pixels on (default 'unit': [0, 1]). */
+  pixelScale?: PixelScale;
+}
+
 const EPSILON = 1e-7;
 
+/**
+ * Scores `model` on gray images given as bytes (n · rows · cols, of the model's own size), on the
+ * model's pixel scale. The model is used between batches: the caller keeps it alive until this ends.
+ */
 export async function evaluate(
   model: tf.LayersModel,
   images: Uint8Array,
   labels: Uint8Array,
   classCount: number,
-  onProgress?: (done: number, total: number) => void,
-  batchSize = 500,
+  { onProgress, batchSize = 500, pixelScale = 'unit' }: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const n = labels.length;
-  const [rows, cols, channels] = modelInputShape(model);
-  const pixels = rows * cols * channels;
+  const shape = imageInputShape(model);
+  const [rows, cols] = shape;
+  const pixels = rows * cols;
   if (images.length !== n * pixels) {
-    throw new RangeError(`${images.length} pixels do not make ${n} images of ${rows}×${cols}×${channels}`);
+    throw new RangeError(`${images.length} pixels do not make ${n} images of ${rows}×${cols}`);
+  }
+  const outputs = model.outputs[0]?.shape;
+  if (model.outputs.length !== 1 || outputs?.length !== 2 || outputs[1] !== classCount) {
+    throw new RangeError(`the model gives ${JSON.stringify(model.outputs.map((o) => o.shape))}, not one score for each of ${classCount} classes`);
   }
   validateLabels(labels, classCount);
   const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
@@ -56,10 +72,7 @@ export async function evaluate(
 
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
-    const probs = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(start * pixels, (start + size) * pixels), [size, rows, cols, channels], 'float32');
-      return model.predict(tf.div(x, 255)) as tf.Tensor2D;
-    });
+    const probs = tf.tidy(() => model.predict(bytesToModel(images.subarray(start * pixels, (start + size) * pixels), size, shape, pixelScale)) as tf.Tensor2D);
     let p: Float32Array;
     try {
       p = (await probs.data()) as Float32Array;
@@ -93,14 +106,6 @@ export async function evaluate(
     mostConfused: mostConfused(confusion, 5),
     misclassified,
   };
-}
-
-function modelInputShape(model: tf.LayersModel): [number, number, number] {
-  const shape = model.inputs[0]?.shape;
-  if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
-    throw new Error('The model must take images of a fixed [rows, cols, channels] shape');
-  }
-  return shape.slice(1) as [number, number, number];
 }
 
 /** Precision, recall and F1 per class from confusion[true][pred]; 0 where undefined. */

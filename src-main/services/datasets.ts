@@ -29,7 +29,7 @@ import { DEFAULT_CATALOG, PART_INFO, type CatalogEntry, type CatalogPart } from 
 import { applyNames, checkConsistency, classify, newManifest, widenDerivedNames, type Incoming } from './dataset-import';
 import { downloadFile, type FetchFn } from './download';
 import { fsError, TailorError } from './errors';
-import { checkId } from './ids';
+import { checkId, isId } from './ids';
 import { checkPair, IdxError, type IdxFile } from './idx';
 
 /** Where distributions install datasets; the Electron glue and the e2e server both use this. */
@@ -427,13 +427,4 @@ async function verifyPublished(bytes: Uint8Array, fileName: string, entry: Catal
   const v = await verifySource(bytes, fileName, { expect: PART_INFO[part].kind, classCount: entry.classNames.length });
   checkPublished(v, fileName, entry.parts[part], `${entry.name} ${PART_INFO[part].label}`);
   return v;
-}
-
-function isId(name: string): boolean {
-  try {
-    checkId(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

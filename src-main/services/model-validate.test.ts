@@ -5,10 +5,10 @@ import {
   checkModelFiles,
   checkModelJson,
   checkWeightBytes,
-  parseJsonObject,
   weightPaths,
   type WeightSpec,
 } from './model-validate';
+import { parseJsonObject } from './json';
 
 const input = (config: Record<string, unknown> = { batch_input_shape: [null, 28, 28, 1] }) => ({ class_name: 'Flatten', config });
 const dense = (units = 10) => ({ class_name: 'Dense', config: { units } });

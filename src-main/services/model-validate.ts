@@ -4,6 +4,7 @@
 // TailorError whose message names the problem: 'corrupt' for damaged content, 'invalid-argument'
 // for a well-formed model Tailor cannot use (wrong shape, files the user did not pick).
 import { TailorError } from './errors';
+import { isObject, parseJsonObject } from './json';
 
 export interface WeightSpec {
   name: string;
@@ -23,6 +24,14 @@ export interface CheckedModelJson {
   /** All weight specs, in manifest order: the order of the bytes in the concatenated shards. */
   specs: WeightSpec[];
   declaredBytes: number;
+  /** What the model takes and gives, read from its topology. */
+  io: ModelIo;
+}
+
+/** One input image's [rows, cols, channels] and the number of classes the model scores. */
+export interface ModelIo {
+  inputShape: [number, number, 1];
+  classes: number;
 }
 
 export const INPUT_SHAPE = [null, 28, 28, 1] as const;
@@ -33,21 +42,7 @@ const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 
 
 const corrupt = (message: string) => new TailorError('corrupt', message);
 const unusable = (message: string) => new TailorError('invalid-argument', message);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** Parses a JSON file that must hold an object; `what` names the file in the message. */
-export function parseJsonObject(bytes: Uint8Array | string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new TailorError('corrupt', `${what} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (!isObject(value)) throw corrupt(`${what} does not hold a JSON object`);
-  return value;
-}
 
 function checkSpec(spec: unknown, where: string): WeightSpec {
   if (!isObject(spec) || typeof spec.name !== 'string') throw corrupt(`${where} has no weight name`);
@@ -97,8 +92,8 @@ export function checkModelJson(json: Record<string, unknown>, allowWeightSpecs =
   const specs = groups.flatMap((g) => g.weights);
   const declaredBytes = specs.reduce((sum, s) => sum + specBytes(s), 0);
   if (!Number.isSafeInteger(declaredBytes)) throw corrupt('the weights manifest declares an impossible size');
-  checkInputOutput(json.modelTopology);
-  return { json, groups, specs, declaredBytes };
+  const io = checkInputOutput(json.modelTopology);
+  return { json, groups, specs, declaredBytes, io };
 }
 
 /** The layer list of a Keras/tfjs topology: Sequential or functional, with or without `model_config`. */
@@ -112,7 +107,7 @@ function topologyLayers(topology: Record<string, unknown>): Record<string, unkno
 
 const layerConfig = (layer: Record<string, unknown>) => (isObject(layer.config) ? layer.config : {});
 
-function checkInputOutput(topology: Record<string, unknown>): void {
+function checkInputOutput(topology: Record<string, unknown>): ModelIo {
   const layers = topologyLayers(topology);
   const first = layerConfig(layers[0] ?? {});
   // Keras 2 and tfjs write batch_input_shape; tfjs' camelCase form and Keras 3's InputLayer differ.
@@ -127,6 +122,7 @@ function checkInputOutput(topology: Record<string, unknown>): void {
   if (units !== CLASS_COUNT) {
     throw unusable(`the model has ${JSON.stringify(units)} outputs; Tailor needs ${CLASS_COUNT}, one per class`);
   }
+  return { inputShape: [INPUT_SHAPE[1], INPUT_SHAPE[2], 1], classes: CLASS_COUNT };
 }
 
 /**
@@ -183,7 +179,7 @@ export function canonicalModelJson(checked: CheckedModelJson): Record<string, un
 export function checkModelFiles(
   modelJsonBytes: Uint8Array,
   files: ReadonlyMap<string, Uint8Array>,
-): { modelJson: Record<string, unknown>; weights: Uint8Array; specs: WeightSpec[] } {
+): { modelJson: Record<string, unknown>; weights: Uint8Array; specs: WeightSpec[]; io: ModelIo } {
   const checked = checkModelJson(parseJsonObject(modelJsonBytes, 'model.json'));
   const parts = weightPaths(checked.groups).map((path) => {
     const part = files.get(path);
@@ -192,5 +188,5 @@ export function checkModelFiles(
   });
   const weights = concatBytes(parts);
   checkWeightBytes(weights.byteLength, checked.declaredBytes);
-  return { modelJson: canonicalModelJson(checked), weights, specs: checked.specs };
+  return { modelJson: canonicalModelJson(checked), weights, specs: checked.specs, io: checked.io };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FASHION_MNIST_CLASSES } from '../../src-shared/types/dataset';
 import type { ModelArtifacts, ModelSave } from '../../src-shared/types/model';
 import { TailorError } from './errors';
 import { BUILT_IN_ID, ModelStore } from './models';
@@ -59,14 +60,15 @@ function meta(name = 'My model'): ModelSave['meta'] {
     layers: [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'valid', activation: 'relu' }, { type: 'maxPool', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
     hyper: {
       epochs: 3, batchSize: 64, optimizer: 'adam', learningRate: 0.001, decay: 0, schedule: 'none', validationSplit: 0.1,
-      augment: { shift: 0, flip: false }, labelSmoothing: 0, seed: 7, patience: 0, limit: 0,
+      augment: { shift: 0, flip: false }, labelSmoothing: 0, seed: 7, patience: 0, limit: 0, pixelScale: 'unit'
     },
     history: [{ epoch: 1, loss: 0.5, acc: 0.8, valLoss: 0.55, valAcc: 0.79, lr: 0.001, ms: 1200 }],
     testMetrics: null,
     backend: 'cpu',
     trainingMs: 3600,
-    datasetId: 'fashion-mnist',
-    datasetChecksums: { trainImages: 'abc' },
+    dataset: { id: 'fashion-mnist', name: 'Fashion-MNIST', checksums: { trainImages: 'abc' } },
+    classNames: [...FASHION_MNIST_CLASSES],
+    inputShape: [28, 28, 1],
     params: 3410,
   };
 }
@@ -400,13 +402,23 @@ describe('rename, delete, metadata and the active model', () => {
     const store = open();
     const { id } = await store.save({ meta: meta('Before'), modelJson: tiny.modelJson, weights: tiny.weights });
     expect((await store.rename(id, '  After  ')).name).toBe('After');
-    const metrics = { loss: 0.3, acc: 0.9, confusion: [[1, 0], [0, 1]] };
-    expect((await store.updateMeta(id, { testMetrics: metrics })).testMetrics).toEqual(metrics);
+    const metrics = { loss: 0.3, acc: 0.9, count: 100 };
+    const measuredOn = { id: 'fashion-mnist', checksums: { trainImages: 'abc', testImages: 'def' } };
+    expect((await store.updateMeta(id, { testMetrics: { measuredOn, metrics } })).testMetrics).toEqual(metrics);
     const loaded = await open().load(id);
     expect(loaded.meta).toMatchObject({ name: 'After', testMetrics: metrics });
     expect(loaded.weights).toEqual(tiny.weights);
     await expectError(store.rename(id, '   '), 'invalid-argument');
     await expectError(store.rename('nope', 'x'), 'not-found');
+  });
+
+  it('refuses (conflict) test metrics measured on another dataset and keeps the stored ones', async () => {
+    const store = open();
+    const { id } = await store.save({ meta: meta(), modelJson: tiny.modelJson, weights: tiny.weights });
+    const mnist = { id: 'mnist-digits', checksums: { trainImages: 'abc' } };
+    await expectError(store.updateMeta(id, { testMetrics: { measuredOn: mnist, metrics: { loss: 9, acc: 0.11 } } }), 'conflict', /not measured on the data/);
+    expect((await open().load(id)).meta.testMetrics).toBeNull();
+    expect((await store.updateMeta(id, { pixelScale: 'raw' })).hyper.pixelScale).toBe('raw');
   });
 
   it('deletes, and deleting the active model resets the choice', async () => {

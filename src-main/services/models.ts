@@ -6,19 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { GroupService } from '../api';
-import type { ModelArtifacts, ModelMeta, ModelSave, ModelSummary } from '../../src-shared/types/model';
-import { KeyedMutex, TEMP_PREFIX, renameWithRetry, sweepTemp, writeFileAtomic, writeFolderAtomic } from './atomic';
+import type { ModelArtifacts, ModelMeta, ModelMetaPatch, ModelSave, ModelSummary } from '../../src-shared/types/model';
+import { KeyedMutex, TEMP_PREFIX, renameWithRetry, writeFileAtomic, writeFolderAtomic } from './atomic';
 import { TailorError, fsError } from './errors';
-import { checkId, pathForId } from './ids';
-import { checkStorable, metaFromImport, parseStoredMeta, unknownMeta } from './model-meta';
+import { checkId, isId, pathForId } from './ids';
+import { parseJsonObject } from './json';
+import { StoreFolder } from './store-folder';
+import { applyPatch, checkStorable, metaFromImport, parseStoredMeta, unknownMeta } from './model-meta';
 import {
   canonicalModelJson,
   checkModelFiles,
   checkModelJson,
   checkWeightBytes,
   concatBytes,
-  parseJsonObject,
   weightPaths,
+  type ModelIo,
 } from './model-validate';
 
 export const BUILT_IN_ID = 'builtin';
@@ -40,23 +42,25 @@ interface Loaded {
   /** Empty when read for listing (sizes checked by stat only). */
   weights: Uint8Array;
   weightsBytes: number;
+  io: ModelIo;
 }
 
 export class ModelStore implements GroupService<'models'> {
   private readonly root: string;
   private readonly builtInDir: string | undefined;
   private readonly pickFolder: () => Promise<string | null>;
+  private readonly folder: StoreFolder;
   private readonly locks = new KeyedMutex();
-  private opened: Promise<void> | null = null;
 
   constructor(opts: ModelStoreOptions) {
     this.root = opts.root;
+    this.folder = new StoreFolder(opts.root, 'the models folder');
     this.builtInDir = opts.builtInDir;
     this.pickFolder = opts.pickFolder;
   }
 
   async list(): Promise<ModelSummary[]> {
-    await this.ready();
+    await this.folder.ready();
     const entries = await fs.readdir(this.root, { withFileTypes: true }).catch((err) => {
       throw fsError(err, 'Listing models');
     });
@@ -68,7 +72,7 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   async save(model: ModelSave): Promise<ModelSummary> {
-    await this.ready();
+    await this.folder.ready();
     const checked = checkModelJson(model.modelJson, true);
     checkWeightBytes(model.weights.byteLength, checked.declaredBytes);
     const { id: requested, builtIn: _builtIn, ...rest } = model.meta;
@@ -76,11 +80,11 @@ export class ModelStore implements GroupService<'models'> {
     const id = requested === undefined ? await this.newId(rest.name) : checkId(requested, 'model id');
     const meta: ModelMeta = { ...rest, id, createdAt: new Date().toISOString() };
     const modelJson = canonicalModelJson(checked);
-    return this.locks.run(id, () => this.commit(meta, modelJson, model.weights));
+    return this.locks.run(id, () => this.commit(meta, modelJson, model.weights, checked.io));
   }
 
   async load(id: string): Promise<ModelArtifacts> {
-    await this.ready();
+    await this.folder.ready();
     const { meta, modelJson, weights } = await this.read(id, true);
     return { meta, modelJson, weights };
   }
@@ -91,14 +95,13 @@ export class ModelStore implements GroupService<'models'> {
     return this.rewriteMeta(id, 'renamed', (meta) => ({ ...meta, name: trimmed }));
   }
 
-  async updateMeta(id: string, patch: Partial<Pick<ModelMeta, 'testMetrics'>>): Promise<ModelSummary> {
-    return this.rewriteMeta(id, 'changed', (meta) =>
-      patch.testMetrics === undefined ? meta : { ...meta, testMetrics: patch.testMetrics },
-    );
+  /** New test metrics (only when measured on the model's own dataset) or a corrected pixel scale. */
+  async updateMeta(id: string, patch: ModelMetaPatch): Promise<ModelSummary> {
+    return this.rewriteMeta(id, 'changed', (meta) => applyPatch(meta, patch));
   }
 
   async delete(id: string): Promise<boolean> {
-    await this.ready();
+    await this.folder.ready();
     const dir = this.userDir(id, 'deleted');
     const deleted = await this.locks.run(id, async () => {
       // Renaming first makes the model vanish at once; a crash before the rm leaves only temp garbage.
@@ -121,7 +124,7 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   async export(id: string): Promise<{ folder: string } | null> {
-    await this.ready();
+    await this.folder.ready();
     const model = await this.read(id, true); // fail on a damaged model before showing a dialog
     const parent = await this.pickFolder();
     if (parent === null) return null;
@@ -137,29 +140,29 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   async import(files: { name: string; bytes: Uint8Array }[]): Promise<ModelSummary> {
-    await this.ready();
+    await this.folder.ready();
     const byName = new Map<string, Uint8Array>();
     for (const f of files) {
       if (byName.has(f.name)) throw new TailorError('invalid-argument', `Two of the chosen files are named "${f.name}"`);
       byName.set(f.name, f.bytes);
     }
     const jsonName = modelJsonName([...byName.keys()]);
-    const { modelJson, weights, specs } = checkModelFiles(byName.get(jsonName) ?? new Uint8Array(), byName);
-    const described = metaFromImport(byName.get('meta.json'), specs);
+    const { modelJson, weights, specs, io } = checkModelFiles(byName.get(jsonName) ?? new Uint8Array(), byName);
+    const described = metaFromImport(byName.get('meta.json'), specs, io);
     const id = await this.newId(described.name);
     const meta: ModelMeta = { ...described, id, createdAt: new Date().toISOString() };
-    return this.locks.run(id, () => this.commit(meta, modelJson, weights));
+    return this.locks.run(id, () => this.commit(meta, modelJson, weights, io));
   }
 
   async getActive(): Promise<string | null> {
-    await this.ready();
+    await this.folder.ready();
     const id = await this.readActiveId();
     if (id !== null && (await this.exists(id))) return id;
     return (await this.hasBuiltIn()) ? BUILT_IN_ID : null;
   }
 
   async setActive(id: string): Promise<string> {
-    await this.ready();
+    await this.folder.ready();
     checkId(id, 'model id');
     if (!(await this.exists(id))) throw new TailorError('not-found', `There is no model "${id}"`);
     await this.locks.run(ACTIVE_LOCK, () =>
@@ -170,20 +173,8 @@ export class ModelStore implements GroupService<'models'> {
     return id;
   }
 
-  /** Creates the folder, restores a model a crash left moved aside, and sweeps temp garbage. */
-  private ready(): Promise<void> {
-    this.opened ??= (async () => {
-      await fs.mkdir(this.root, { recursive: true });
-      await sweepTemp(this.root);
-    })().catch((err) => {
-      this.opened = null;
-      throw fsError(err, 'Opening the models folder');
-    });
-    return this.opened;
-  }
-
-  private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array): Promise<ModelSummary> {
-    checkStorable(meta);
+  private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array, io: ModelIo): Promise<ModelSummary> {
+    checkStorable(meta, io);
     try {
       await writeFolderAtomic(pathForId(this.root, meta.id, 'model id'), modelFiles(modelJson, weights, meta));
     } catch (err) {
@@ -193,11 +184,11 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   private async rewriteMeta(id: string, verb: string, change: (meta: ModelMeta) => ModelMeta): Promise<ModelSummary> {
-    await this.ready();
+    await this.folder.ready();
     this.userDir(id, verb);
     return this.locks.run(id, async () => {
       const model = await this.read(id, true);
-      return this.commit(change(model.meta), model.modelJson, model.weights);
+      return this.commit(change(model.meta), model.modelJson, model.weights, model.io);
     });
   }
 
@@ -232,8 +223,8 @@ export class ModelStore implements GroupService<'models'> {
         for (const p of paths) weightsBytes += (await statPart(dir, p)).size;
       }
       checkWeightBytes(weightsBytes, checked.declaredBytes);
-      const meta = await readMeta(dir, id, builtIn);
-      return { meta, modelJson: canonicalModelJson(checked), weights, weightsBytes };
+      const meta = await readMeta(dir, id, builtIn, checked.io);
+      return { meta, modelJson: canonicalModelJson(checked), weights, weightsBytes, io: checked.io };
     } catch (err) {
       if (err instanceof TailorError && (err.code === 'corrupt' || err.code === 'invalid-argument')) {
         throw new TailorError('corrupt', `Model "${id}" is damaged: ${err.message}`, { cause: err });
@@ -250,7 +241,7 @@ export class ModelStore implements GroupService<'models'> {
       return { ...model.meta, weightsBytes: model.weightsBytes };
     } catch (err) {
       const problem = err instanceof TailorError ? err.message : String(err);
-      const meta = await readMeta(dir, id, builtIn).catch(() => null);
+      const meta = await readRawMeta(dir).catch(() => null);
       const createdAt = meta?.createdAt ?? (await fs.stat(dir).then((s) => s.mtime.toISOString(), () => ''));
       return { ...unknownMeta(id, builtIn), ...meta, createdAt, weightsBytes: 0, problem };
     }
@@ -283,12 +274,9 @@ export class ModelStore implements GroupService<'models'> {
   }
 }
 
+/** A user model's id (the built-in one lives in resources, never in the store's folder). */
 function isModelId(name: string): boolean {
-  try {
-    return checkId(name) === name && name !== BUILT_IN_ID;
-  } catch {
-    return false;
-  }
+  return isId(name) && name !== BUILT_IN_ID;
 }
 
 function modelFiles(modelJson: Record<string, unknown>, weights: Uint8Array, meta: Omit<ModelMeta, 'builtIn'>) {
@@ -313,8 +301,17 @@ async function statPart(dir: string, name: string) {
   }
 }
 
-async function readMeta(dir: string, id: string, builtIn: boolean): Promise<ModelMeta> {
-  return parseStoredMeta(parseJsonObject(await readPart(dir, 'meta.json'), 'meta.json'), id, builtIn);
+async function readMeta(dir: string, id: string, builtIn: boolean, io: ModelIo): Promise<ModelMeta> {
+  return parseStoredMeta(parseJsonObject(await readPart(dir, 'meta.json'), 'meta.json'), id, builtIn, io);
+}
+
+/** A damaged model's name and date, when its meta.json still gives them, for the list. */
+async function readRawMeta(dir: string): Promise<Partial<Pick<ModelMeta, 'name' | 'createdAt'>>> {
+  const json = parseJsonObject(await readPart(dir, 'meta.json'), 'meta.json');
+  const text = (v: unknown) => (typeof v === 'string' && v.length <= 120 ? v : undefined);
+  const name = text(json.name);
+  const createdAt = text(json.createdAt);
+  return { ...(name ? { name } : {}), ...(createdAt ? { createdAt } : {}) };
 }
 
 /** model.json, or the one .json file that is not meta.json (tfjs exports name it freely). */

@@ -75,8 +75,8 @@ export class TrainState {
   }
 
   /** The selected dataset's image shape and class count: what the network is built for. */
-  readonly inputShape = $derived<InputShape>([this.#deps.dataset.data?.rows ?? 28, this.#deps.dataset.data?.cols ?? 28, 1]);
-  readonly classes = $derived(this.#deps.dataset.data?.classNames.length ?? 10);
+  readonly inputShape = $derived.by<InputShape>(() => [this.#deps.dataset.data?.rows ?? 28, this.#deps.dataset.data?.cols ?? 28, 1]);
+  readonly classes = $derived.by(() => this.#deps.dataset.data?.classNames.length ?? 10);
   readonly summary = $derived(summarize(this.layers, this.inputShape));
   readonly problems = $derived(validateStack(this.layers, { inputShape: this.inputShape, classes: this.classes }));
   readonly preset = $derived(getPreset(this.presetId));

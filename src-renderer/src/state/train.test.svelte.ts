@@ -189,6 +189,24 @@ describe('TrainState runs', () => {
     expect(savedArg(a).meta).toMatchObject({ inputShape: [12, 12, 1], classNames: a.dataset.data!.classNames });
   });
 
+  it('keeps a raw-pixel run’s scale through save and reload: the worker feeds the reloaded model 0–255', async () => {
+    const a = await app();
+    a.train.hyper = { ...a.train.hyper, pixelScale: 'raw' };
+    await a.train.start();
+    expect(a.train.outcome?.info.pixelScale).toBe('raw');
+    expect((savedArg(a).meta.hyper as { pixelScale: string }).pixelScale).toBe('raw');
+    // Evaluating the freshly trained model and the reloaded one gives the same figures only if both get 0–255.
+    const fresh = (await a.models.evaluateCurrent())!.evaluation;
+    const b = await app();
+    const [id, stored] = [...a.fake.models.entries()][0]!;
+    b.fake.seed(stored.meta, stored, id);
+    await b.models.use(id);
+    expect(b.worker.current?.pixelScale).toBe('raw');
+    const reloaded = (await b.models.evaluateCurrent())!.evaluation;
+    expect(reloaded.loss).toBeCloseTo(fresh.loss, 5);
+    expect(reloaded.confusion).toEqual(fresh.confusion);
+  });
+
   it('records a failed run with its error and unlocks the dataset', async () => {
     const a = await app();
     failCall(a, 'train', 'The ML worker failed: out of memory');

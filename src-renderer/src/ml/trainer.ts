@@ -30,6 +30,8 @@ export interface BatchProgress {
 export interface TrainCallbacks {
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (m: EpochMetrics) => void | Promise<void>;
+  /** The run is now waiting at its pause gate, its last progress report delivered. */
+  onPause?: () => void;
 }
 
 /** How a run ended, short of failing. */
@@ -185,7 +187,7 @@ export class Trainer {
     let lr = hyper.learningRate;
     try {
       for (let b = 0; b < plan.batches; b++) {
-        if (this.pauseGate) await this.waitWhilePaused();
+        if (this.pauseGate) await this.waitWhilePaused(pending?.read);
         if (this.stopRequested) break;
         const start = b * hyper.batchSize;
         const size = Math.min(hyper.batchSize, data.trainCount - start);
@@ -304,9 +306,13 @@ export class Trainer {
     });
   }
 
-  private async waitWhilePaused(): Promise<void> {
+  /** Waits at the pause gate; the progress read in flight lands first, so a paused run has shown all it did. */
+  private async waitWhilePaused(inFlight?: Promise<void>): Promise<void> {
+    await inFlight;
     const since = performance.now();
+    if (this.pauseGate && !this.stopRequested) this.callbacks.onPause?.();
     while (this.pauseGate && !this.stopRequested) await this.pauseGate;
     this.pausedMs += performance.now() - since;
   }
+
 }

@@ -138,6 +138,28 @@ describe('MlWorker training and the current model', () => {
     expect(await h.call('stop', null)).toBe(false);
   });
 
+  it('reports paused once the trainer waits at its gate, its last batch report delivered, and training on resume', async () => {
+    const d = dataset({ train: 480 });
+    const h = harness();
+    await h.call('setData', d);
+    const firstBatch = h.next('batch');
+    const run = h.call('train', trainArg(d, { ...HYPER, epochs: 3 }));
+    await firstBatch;
+    const paused = h.next('phase');
+    expect(await h.call('pause', null)).toBe(true);
+    await paused;
+    expect(h.phases().at(-1)).toBe('paused');
+    const atPause = h.events.length;
+    expect(await h.call('resume', null)).toBe(true);
+    const reply = await run;
+    expect(reply.state).toBe('completed');
+    expect(h.phases()).toEqual(['preparing', 'training', 'paused', 'training', 'testing', 'idle']);
+    // Batches reported after the pause came only after the resume.
+    const resumedAt = h.events.findIndex((e, i) => i >= atPause && e.event === 'phase');
+    expect(h.events.slice(atPause, resumedAt).filter((e) => e.event === 'batch')).toEqual([]);
+    expect(h.events.slice(resumedAt).some((e) => e.event === 'batch')).toBe(true);
+  });
+
   it('frees everything a run made except the model it leaves current', async () => {
     const d = dataset();
     const h = harness();

@@ -102,7 +102,8 @@ export class MlWorker {
     const trainer = this.#trainer;
     if (!trainer) return false;
     trainer[action]();
-    this.#deps.emit('phase', { phase: action === 'pause' ? 'paused' : action === 'stop' ? 'stopping' : 'training' });
+    // 'paused' comes from the trainer itself once it waits at its gate (see train-job.ts).
+    if (action !== 'pause') this.#deps.emit('phase', { phase: action === 'stop' ? 'stopping' : 'training' });
     return true;
   }
 

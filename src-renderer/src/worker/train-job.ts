@@ -71,6 +71,8 @@ async function train(model: tf.LayersModel, data: TrainData, { hyper }: TrainReq
       const { numTensors, numBytes } = tf.memory();
       hooks.emit('epoch', { ...e, numTensors, numBytes });
     },
+    // 'paused' once the trainer really waits (after its batch and its last report), not on the request.
+    onPause: () => hooks.emit('phase', { phase: 'paused' }),
   });
   hooks.setTrainer(trainer);
   try {

@@ -13,47 +13,10 @@ import { registerFastGradients } from './gradients';
 import { categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
 import { nextSeed, streamFor, type Rng } from './random';
 import { countCorrect, readPair, validate } from './train-metrics';
+import type { FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
 import { yieldToEventLoop } from './yield';
 
-export interface BatchProgress {
-  epoch: number;
-  batch: number;
-  batches: number;
-  /** Running means over the epoch so far. */
-  loss: number;
-  acc: number;
-  imagesPerSecond: number;
-  /** Images trained on since the run began. */
-  seen: number;
-}
-
-export interface TrainCallbacks {
-  onBatch?: (p: BatchProgress) => void;
-  onEpoch?: (m: EpochMetrics) => void | Promise<void>;
-  /** The run is now waiting at its pause gate, its last progress report delivered. */
-  onPause?: () => void;
-}
-
-/** How a run ended, short of failing. */
-export type FinishedState = 'completed' | 'stopped' | 'early-stopped';
-
-export interface TrainResult {
-  outcome: FinishedState;
-  history: EpochMetrics[];
-  /** 1-based epoch whose weights the model holds when early stopping restored them. */
-  bestEpoch: number | null;
-  imagesPerSecond: number;
-  trainingMs: number;
-}
-
-export interface TrainerOptions {
-  /** Start a metrics read-back every this many batches (only when none is in flight). */
-  readEvery?: number;
-  /** Wait for the pending read once this many batches are queued behind it (GPU backpressure). */
-  maxAhead?: number;
-  /** Batch size of the validation pass. */
-  evalBatchSize?: number;
-}
+export type { BatchProgress, FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
 
 /** tfjs Dropout re-uses its seed on every call; we give it a fresh seeded one per step. */
 type SeededLayer = { seed?: number };

@@ -50,3 +50,16 @@ export const PAYLOAD_LIMITS = {
   name: 120,
   history: 10_000,
 } as const;
+
+/**
+ * How pixels reach a network — part of its recipe, stored with the model (hyper.pixelScale) and
+ * applied wherever the model sees pixels. 'unit' divides bytes by 255 (every preset but the
+ * report's); 'raw' feeds 0–255 as they are, as the report's notebook fed Keras.
+ */
+export const PIXEL_SCALE_IDS = ['unit', 'raw'] as const;
+
+/** What the form and the Models view call each scale: `label` in a list, `short` in a sentence. */
+export const PIXEL_SCALE_LABELS = {
+  unit: { label: 'Pixels 0–1 (÷ 255)', short: 'pixels in [0, 1]' },
+  raw: { label: 'Raw pixels 0–255', short: 'pixels as 0–255' },
+} as const satisfies Record<(typeof PIXEL_SCALE_IDS)[number], { label: string; short: string }>;

@@ -1,6 +1,6 @@
 // The model editor's layers and a run's hyperparameters.
 import { z } from 'zod';
-import { HYPER_LIMITS as H, LAYER_LIMITS as L } from '../limits';
+import { HYPER_LIMITS as H, LAYER_LIMITS as L, PIXEL_SCALE_IDS } from '../limits';
 import { intIn, numIn } from './common';
 
 export const activationSchema = z.enum(['relu', 'sigmoid', 'softmax', 'linear', 'tanh', 'elu']);
@@ -27,10 +27,10 @@ export const optimizerSchema = z.enum(['adam', 'rmsprop', 'sgd']);
 /** 'none' | 'cosine' (to 0 over the run) | 'step' (×0.5 every third of the run). */
 export const scheduleSchema = z.enum(['none', 'cosine', 'step']);
 /**
- * How pixels reach the network: 'unit' = pixel/255 in [0, 1] (every preset), 'raw' = 0–255 as
- * the report's notebook fed them. A model must be used the way it was trained.
+ * How pixels reach the network: 'unit' = pixel/255 in [0, 1], 'raw' = 0–255 as the report's
+ * notebook fed them (its preset). A model must be used the way it was trained.
  */
-export const pixelScaleSchema = z.enum(['unit', 'raw']);
+export const pixelScaleSchema = z.enum(PIXEL_SCALE_IDS);
 
 export const hyperparametersSchema = z.strictObject({
   epochs: intIn(H.epochs),

@@ -6,8 +6,9 @@
  * trained on raw pixels is never fed scaled ones, or the other way round.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { PixelScale } from '../../../src-shared/types/train';
 
-export type PixelScale = 'unit' | 'raw';
+export type { PixelScale };
 
 /** [rows, cols, channels] of one image. */
 export type ImageShape = [number, number, number];

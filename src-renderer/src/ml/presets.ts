@@ -79,7 +79,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'report',
     name: 'Report CNN',
     description:
-      "The report's network as published: sigmoid output trained with categorical cross-entropy, RMSprop at 1e-4. It reached 83% test accuracy.",
+      "The report's network as published: raw 0–255 pixels (its notebook never divides by 255), a sigmoid output trained with categorical cross-entropy, RMSprop at 1e-4. It reached 83% test accuracy.",
     layers: REPORT_LAYERS,
     hyper: {
       ...DEFAULT_HYPERPARAMETERS,
@@ -88,6 +88,7 @@ export const PRESETS: readonly Preset[] = [
       optimizer: 'rmsprop',
       learningRate: 1e-4,
       decay: 1e-6,
+      pixelScale: 'raw',
     },
   },
   {

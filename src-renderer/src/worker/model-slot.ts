@@ -2,6 +2,7 @@
 // (an evaluation in batches, a saliency map in chunks, a prediction awaiting its read-back) holds
 // it with a lease; putting another model in the slot retires the old one, which is disposed only
 // when its last lease ends. So a swap never disposes a model under a job, and never leaks one.
+import type { PixelScale } from '../../../src-shared/types/train';
 
 export interface Disposable {
   dispose(): void;
@@ -12,7 +13,7 @@ export interface SlotMeta {
   /** Human-readable source: "Trained run" or the saved model's name. */
   label: string;
   /** The scale the model takes its pixels on. */
-  pixelScale: 'unit' | 'raw';
+  pixelScale: PixelScale;
 }
 
 export interface Lease<M> {

@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium';
+import { BRIDGE_PREFIX } from './e2e/bridge/prefix';
 
 const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4780);
 const executablePath = chromiumPath();
@@ -35,7 +36,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `npx tsx e2e/server/bridge-server.ts ${port}`,
-    url: `http://127.0.0.1:${port}/__tailor/health`,
+    url: `http://127.0.0.1:${port}${BRIDGE_PREFIX}/health`,
     reuseExistingServer: !process.env['CI'],
     timeout: 60_000,
     stdout: 'pipe',

@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, openApp } from './fixtures';
+import { BRIDGE_PREFIX } from './bridge/prefix';
 
 test('the shell opens with navigation, backend and adapter', async ({ page, problems }) => {
   await openApp(page);
@@ -53,8 +55,23 @@ test('the CSP blocks inline and remote scripts', async ({ page, problems }) => {
   problems.errors = problems.errors.filter((e) => !/evil\.js/.test(e));
 });
 
+test('without the preload the window says so instead of starting', async ({ page }) => {
+  // The e2e server gives the page its transport in place of Electron's preload; take it away.
+  await page.route(`**${BRIDGE_PREFIX}/bridge.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: '' }));
+  await page.goto('/');
+  await expect(page.getByRole('alert')).toContainText('Tailor cannot start: preload missing.');
+  await expect(page.locator('nav')).toHaveCount(0);
+});
+
+test('the shipped renderer bundle carries no transport but the preload', () => {
+  const dir = join(import.meta.dirname, '../out/renderer');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(js|html)$/.test(f.name));
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files) expect(readFileSync(join(f.parentPath, f.name), 'utf8'), f.name).not.toContain(BRIDGE_PREFIX);
+});
+
 test('main refuses calls from a foreign origin', async ({ request, baseURL }) => {
-  const res = await request.post(`${baseURL}/__tailor/invoke/app:info`, {
+  const res = await request.post(`${baseURL}${BRIDGE_PREFIX}/invoke/app:info`, {
     headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
     data: Buffer.from([0, 0, 0, 0]),
   });

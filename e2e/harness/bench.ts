@@ -11,7 +11,7 @@ import { categoricalCrossentropy, makeOptimizer } from '../../src-renderer/src/m
 import { getPreset, type PresetId } from '../../src-renderer/src/ml/presets';
 import { registerWasmTrainingKernels } from '../../src-renderer/src/ml/wasm-kernels';
 import { registerFastGradients } from '../../src-renderer/src/ml/gradients';
-import { createHttpBridge } from '../../src-renderer/src/lib/http-bridge';
+import { createHttpBridge } from '../bridge/http-bridge';
 import type { DatasetPayload } from '../../src-shared/types/dataset';
 
 setWasmPaths('./');

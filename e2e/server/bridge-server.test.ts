@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBridgeServer, type BridgeServer } from './bridge-server';
+import { BRIDGE_PREFIX } from '../bridge/prefix';
 
 const PORT = 4796;
 
@@ -34,7 +35,7 @@ describe('bridge server close()', () => {
   it('returns at once with a preconnected socket and an open event stream, which server.close() alone waits on for ever', async () => {
     const bridge = await start();
     await silentSocket();
-    const events = await fetch(`${bridge.url}/__tailor/events`);
+    const events = await fetch(`${bridge.url}${BRIDGE_PREFIX}/events`);
     const reader = events.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('connected');
 
@@ -75,13 +76,42 @@ describe('bridge server Host check (DNS rebinding)', () => {
   it('serves only requests addressed to a loopback name on its port', async () => {
     dir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
     app = await startBridgeServer({ port: PORT, rendererDir: dir, resourcesDir: dir, dataDir: dir });
-    expect(await get('/__tailor/health', `localhost:${PORT}`)).toBe(200);
-    expect(await get('/__tailor/health', `127.0.0.1:${PORT}`)).toBe(200);
-    expect(await get('/__tailor/health', `[::1]:${PORT}`)).toBe(200);
+    expect(await get(`${BRIDGE_PREFIX}/health`, `localhost:${PORT}`)).toBe(200);
+    expect(await get(`${BRIDGE_PREFIX}/health`, `127.0.0.1:${PORT}`)).toBe(200);
+    expect(await get(`${BRIDGE_PREFIX}/health`, `[::1]:${PORT}`)).toBe(200);
     for (const host of [`evil.example:${PORT}`, 'localhost', `localhost:${PORT + 1}`, `localhost.evil.example:${PORT}`]) {
-      expect(await get('/__tailor/health', host), host).toBe(403);
-      expect(await get('/__tailor/invoke/app%3Ainfo', host, 'POST'), host).toBe(403);
+      expect(await get(`${BRIDGE_PREFIX}/health`, host), host).toBe(403);
+      expect(await get(`${BRIDGE_PREFIX}/invoke/app%3Ainfo`, host, 'POST'), host).toBe(403);
       expect(await get('/index.html', host), host).toBe(403);
     }
+  });
+});
+
+describe('bridge server gives the page its transport', () => {
+  let app: BridgeServer | null = null;
+  let dir = '';
+  afterEach(async () => {
+    await app?.close();
+    app = null;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds the HTTP transport to index.html before the app script, and serves it as a module', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>');
+    app = await startBridgeServer({ port: PORT, rendererDir: dir, resourcesDir: dir, dataDir: dir });
+    const page = await (await fetch(`${app.url}/`)).text();
+    const bridgeAt = page.indexOf(`<script type="module" src="${BRIDGE_PREFIX}/bridge.js">`);
+    expect(bridgeAt).toBeGreaterThan(0);
+    expect(bridgeAt).toBeLessThan(page.indexOf('./assets/app.js'));
+
+    const script = await fetch(`${app.url}${BRIDGE_PREFIX}/bridge.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript');
+    const code = await script.text();
+    // One bundle: the transport with the codec, nothing left to import.
+    expect(code).toContain(BRIDGE_PREFIX);
+    expect(code).toContain('/invoke/');
+    expect(code).not.toMatch(/^import /m);
   });
 });

@@ -1,18 +1,46 @@
 // The renderer's contract over HTTP, for tests in Chromium: the built renderer is served with the
 // app's CSP and isolation headers, and every call goes through the same `dispatch` and services as
-// Electron's ipcMain. Only the transport differs.
+// Electron's ipcMain. Only the transport differs: where Electron's preload gives the page
+// window.tailor, this server adds the HTTP transport to the page (e2e/bridge/inject.ts, bundled
+// here), so the app's own bundle carries no transport but the preload's.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { decode, encode } from '../../src-shared/codec';
 import type { EventName, Events } from '../../src-shared/contract';
 import { MAX_REQUEST_BYTES, dispatch } from '../../src-main/api';
 import { createServices } from '../../src-main/services/create';
 import { serveStatic } from '../../src-main/services/static-files';
-import { WORKER_CONTENT_SECURITY_POLICY } from '../../src-main/security';
+import { WORKER_CONTENT_SECURITY_POLICY, securityHeaders } from '../../src-main/security';
+import { BRIDGE_PREFIX as PREFIX } from '../bridge/prefix';
 
-export const PREFIX = '/__tailor';
+/** The page's transport script, served at this path and loaded before the app's own script. */
+const BRIDGE_SCRIPT = `${PREFIX}/bridge.js`;
+
+/** inject.ts as one ES module (esbuild, which Vite already brings); built once per server. */
+async function bundleBridge(): Promise<Uint8Array> {
+  const out = await build({
+    entryPoints: [join(import.meta.dirname, '../bridge/inject.ts')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  return out.outputFiles[0]!.contents;
+}
+
+/**
+ * The app's index.html with the transport script first: module scripts run in document order, so
+ * window.tailor is there before the app looks for it.
+ */
+export function withBridgeScript(html: string): string {
+  const at = html.indexOf('<script');
+  if (at < 0) throw new Error('index.html has no <script> to load the bridge before');
+  return `${html.slice(0, at)}<script type="module" src="${BRIDGE_SCRIPT}"></script>\n    ${html.slice(at)}`;
+}
 
 export interface BridgeServerOptions {
   port: number;
@@ -70,6 +98,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tailor-e2e-')));
   const sse = new Set<ServerResponse>();
   let exportCount = 0;
+  let bridgeScript: Promise<Uint8Array> | null = null;
   const services = createServices({
     dataDir,
     resourcesDir: opts.resourcesDir,
@@ -125,9 +154,14 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
         // Harness pages run tfjs on the page itself, so they get the worker policy (wasm pthreads).
         const file = await serveStatic(opts.harnessDir, url.pathname.slice('/__test'.length));
         res.writeHead(file.status, { ...file.headers, 'Content-Security-Policy': WORKER_CONTENT_SECURITY_POLICY }).end(file.body);
+      } else if (url.pathname === BRIDGE_SCRIPT) {
+        bridgeScript ??= bundleBridge();
+        const script = await bridgeScript;
+        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache', ...securityHeaders() }).end(script);
       } else {
         const file = await serveStatic(opts.rendererDir, url.pathname);
-        res.writeHead(file.status, file.headers).end(file.body);
+        const page = file.status === 200 && file.headers['Content-Type']?.startsWith('text/html');
+        res.writeHead(file.status, file.headers).end(page ? withBridgeScript(new TextDecoder().decode(file.body as Uint8Array)) : file.body);
       }
     } catch (err) {
       if (!res.headersSent) res.writeHead(500);

@@ -2,7 +2,7 @@
 // while one is in flight the latest request waits for it, so a burst of strokes costs one call.
 import type { RGBAImage } from '../classify/image';
 import { fromDrawing } from '../classify/preprocess';
-import { topK, type Ranked } from '../lib/classify-view';
+import { topK, type Ranked } from '../view-logic/classify-view';
 import type { ClassifyDeps, ModelGate } from './classify-deps';
 
 export interface DrawResult {

@@ -1,7 +1,7 @@
 // Dropped files for Classify: decoded and preprocessed one at a time (in a worker in the app),
 // yielding to the UI between files, and sent to the model in batches. Results are published at
 // most once per frame; a new model re-classifies every file already read without reading it again.
-import { topK, type ResultRow } from '../lib/classify-view';
+import { topK, type ResultRow } from '../view-logic/classify-view';
 import { PIXELS, type ClassifyDeps, type ModelGate } from './classify-deps';
 
 export interface FileEntry {

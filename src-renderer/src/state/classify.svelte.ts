@@ -4,7 +4,7 @@
 import type { RGBAImage } from '../classify/image';
 import { prepareImage } from '../classify/prepare-image';
 import { yieldToEventLoop } from '../ml/yield';
-import type { ResultRow, Sort } from '../lib/classify-view';
+import type { ResultRow, Sort } from '../view-logic/classify-view';
 import type { Classifier, ClassifyDeps, ModelGate } from './classify-deps';
 import { DrawScheduler, type DrawResult } from './classify-draw.svelte';
 import { ExplainScheduler, type Explanation, type ExplainSlot } from './classify-explain.svelte';

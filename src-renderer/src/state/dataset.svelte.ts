@@ -3,8 +3,8 @@
 // trains on the selected dataset it is locked: it cannot be switched, replaced or re-downloaded.
 import type { TailorApi } from '../../../src-shared/contract';
 import type { DatasetPayload, DatasetStatus, DownloadProgress } from '../../../src-shared/types/dataset';
-import { readFiles } from '../lib/files';
-import { unwrap } from '../lib/result';
+import { readFiles } from '../browser/files';
+import { unwrap } from '../api/result';
 
 export const DEFAULT_DATASET = 'fashion-mnist';
 

@@ -1,6 +1,6 @@
 // The app's state objects, wired once: each class takes what it depends on in its constructor (the
 // API to main, the ML worker, each other), so tests build their own with stand-ins instead.
-import { tailor } from '../lib/api';
+import { tailor } from '../api/tailor';
 import { startMlWorker } from '../worker/ml-client';
 import { ClassifyState } from './classify.svelte';
 import { DatasetState } from './dataset.svelte';

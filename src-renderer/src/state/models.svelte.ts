@@ -8,8 +8,8 @@ import type { RunRecord, RunSummary } from '../../../src-shared/types/run';
 import type { PixelScale } from '../ml/model-input';
 import { fitProblem } from '../ml/fit';
 import type { ModelFiles } from '../ml/serialize';
-import { readFiles } from '../lib/files';
-import { unwrap } from '../lib/result';
+import { readFiles } from '../browser/files';
+import { unwrap } from '../api/result';
 import type { MlClient } from '../worker/ml-client';
 import { currentFromMeta, recordDecision, type CurrentModel, type EvaluationResult } from './current-model';
 
@@ -163,6 +163,11 @@ export class ModelsState {
     if (this.current && next.key < this.current.key) return;
     if (this.current?.key !== next.key) this.evaluation = null;
     this.current = next;
+  }
+
+  /** A run's full record (with its epoch history), for the Models view's overlay. */
+  runRecord(id: string): Promise<RunRecord> {
+    return unwrap(this.#api.runs.get(id));
   }
 
   async saveRun(run: RunRecord): Promise<void> {

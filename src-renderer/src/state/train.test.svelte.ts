@@ -4,7 +4,7 @@ import type { DatasetPayload } from '../../../src-shared/types/dataset';
 import type { LayerSpec } from '../../../src-shared/types/train';
 import { buildModel } from '../ml/layers';
 import { modelToArtifacts } from '../ml/serialize';
-import type { Notifier } from '../lib/notify';
+import type { Notifier } from '../browser/notify';
 import { DatasetState } from './dataset.svelte';
 import { MlState } from './ml.svelte';
 import { ModelsState } from './models.svelte';

@@ -1,9 +1,9 @@
 // What the Models view shows about models and runs, without Svelte or Chart.js: the overlay
 // chart's series, run labels that tell runs of the same name apart, and table formatting.
-import type { EpochMetrics, RunRecord, RunState, RunSummary } from '../../../../src-shared/types/run';
-import type { ModelSummary } from '../../../../src-shared/types/model';
-import { PRESETS } from '../../ml/presets';
-import type { SortAccessors } from '../../lib/table-sort';
+import type { EpochMetrics, RunRecord, RunState, RunSummary } from '../../../src-shared/types/run';
+import type { ModelSummary } from '../../../src-shared/types/model';
+import { PRESETS } from '../ml/presets';
+import type { SortAccessors } from './table-sort';
 
 export type CurveMetric = 'valAcc' | 'valLoss' | 'acc' | 'loss';
 

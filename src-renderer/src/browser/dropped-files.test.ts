@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectEntries, pastedFiles, pickedFiles, type EntryLike } from './dropped-files';
+import { collectEntries, isFolderClutter, pastedFiles, pickedFiles, type EntryLike } from './dropped-files';
 
 /** An in-memory folder tree shaped like the File and Directory Entries API. */
 type Tree = { [name: string]: string | Tree | Error };
@@ -91,5 +91,15 @@ describe('pickedFiles and pastedFiles', () => {
     const names = pastedFiles(dt, new Date(2025, 0, 1, 14, 5, 9)).map((f) => f.name);
     expect(names).toEqual(['Pasted image 14-05-09.png', 'Pasted image 14-05-09 2.png', 'boot.jpg']);
     expect(pastedFiles(null, new Date())).toEqual([]);
+  });
+});
+
+describe('isFolderClutter', () => {
+  it('skips hidden and OS metadata files from dropped folders only by their base name', () => {
+    expect(isFolderClutter('shop/.DS_Store')).toBe(true);
+    expect(isFolderClutter('shop/Thumbs.db')).toBe(true);
+    expect(isFolderClutter('desktop.ini')).toBe(true);
+    expect(isFolderClutter('.hidden/boot.png')).toBe(false);
+    expect(isFolderClutter('shop/boot.png')).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 // The contract over HTTP (POST per call, Server-Sent Events for main → renderer events), with the
-// binary codec so pixel buffers travel as bytes. Used when no preload is present (tests in Chromium).
-import { EVENTS, buildApi, type EventName, type Result, type TailorApi } from '../../../src-shared/contract';
-import { decode, encode } from '../../../src-shared/codec';
-
-export const BRIDGE_PREFIX = '/__tailor';
+// binary codec so pixel buffers travel as bytes. Test-only: the e2e server injects it into the
+// pages it serves (inject.ts), where the desktop app has the preload; the harness pages use it
+// directly. The app's bundle never carries it.
+import { EVENTS, buildApi, type EventName, type Result, type TailorApi } from '../../src-shared/contract';
+import { decode, encode } from '../../src-shared/codec';
+import { BRIDGE_PREFIX } from './prefix';
 
 export function createHttpBridge(prefix = BRIDGE_PREFIX): TailorApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvFileName, isFolderClutter, percent, plural, sortRows, toCsv, toggleSort, topK, type ResultRow } from './classify-view';
+import { csvField, csvFileName, percent, plural, sortRows, toCsv, toggleSort, topK, type ResultRow } from './classify-view';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover'];
 
@@ -159,15 +159,7 @@ describe('CSV', () => {
   });
 });
 
-describe('isFolderClutter and plural', () => {
-  it('skips hidden and OS metadata files from dropped folders only by their base name', () => {
-    expect(isFolderClutter('shop/.DS_Store')).toBe(true);
-    expect(isFolderClutter('shop/Thumbs.db')).toBe(true);
-    expect(isFolderClutter('desktop.ini')).toBe(true);
-    expect(isFolderClutter('.hidden/boot.png')).toBe(false);
-    expect(isFolderClutter('shop/boot.png')).toBe(false);
-  });
-
+describe('plural', () => {
   it('pluralizes counts', () => {
     expect(plural(1, 'image')).toBe('1 image');
     expect(plural(3, 'image')).toBe('3 images');

@@ -1,7 +1,12 @@
 // Files from a drop, a paste or an Open dialog, folders included, as a flat list of named blobs.
 // A drop's DataTransfer is only readable during the event, so the entries are taken at once and
 // the folders walked afterwards.
-import { isFolderClutter } from './classify-view';
+
+/** Names of files that are clutter in a dropped folder: hidden files and OS metadata. */
+export function isFolderClutter(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return base.startsWith('.') || /^(thumbs\.db|desktop\.ini)$/i.test(base);
+}
 
 export interface NamedFile {
   blob: Blob;

@@ -125,12 +125,6 @@ export function csvFileName(now: Date): string {
   return `tailor-classified-${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}.csv`;
 }
 
-/** Names of files that are clutter in a dropped folder: hidden files and OS metadata. */
-export function isFolderClutter(name: string): boolean {
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  return base.startsWith('.') || /^(thumbs\.db|desktop\.ini)$/i.test(base);
-}
-
 /** "3 images", "1 image". */
 export function plural(n: number, word: string): string {
   return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;

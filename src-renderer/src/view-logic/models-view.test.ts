@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochMetrics, RunRecord, RunSummary } from '../../../../src-shared/types/run';
-import type { ModelSummary } from '../../../../src-shared/types/model';
-import { sortRows } from '../../lib/table-sort';
+import type { EpochMetrics, RunRecord, RunSummary } from '../../../src-shared/types/run';
+import type { ModelSummary } from '../../../src-shared/types/model';
+import { sortRows } from './table-sort';
 import {
   MODEL_ACCESSORS,
   RUN_ACCESSORS,
@@ -12,7 +12,7 @@ import {
   presetName,
   runDurationMs,
   runLabel,
-} from './run-series';
+} from './models-view';
 
 const epoch = (i: number, valAcc: number | null, valLoss: number | null = null): EpochMetrics => ({
   epoch: i,

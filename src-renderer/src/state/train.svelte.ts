@@ -9,6 +9,7 @@ import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train
 import { summarize, validateStack, type InputShape } from '../ml/layers';
 import { withClasses } from '../ml/output-layer';
 import { getPreset, PRESETS, type PresetId } from '../ml/presets';
+import { referenceFor } from '../ml/report-reference';
 import type { BatchProgress } from '../ml/trainer';
 import { browserNotifier, type Notifier } from '../browser/notify';
 import { newRunId } from '../view-logic/train-view';
@@ -65,6 +66,8 @@ export class TrainState {
   error = $state<string | null>(null);
   /** Live tensors in the worker after each epoch: must stay flat (no leak). */
   memory = $state.raw<{ epoch: number; numTensors: number; numBytes: number }[]>([]);
+  /** The preset of the run whose curves are in view (running or last); null before the first run. */
+  runPreset = $state<string | null>(null);
 
   readonly #deps: Required<TrainDeps>;
   #batchListeners = new Set<(p: BatchProgress) => void>();
@@ -82,6 +85,8 @@ export class TrainState {
   readonly preset = $derived(getPreset(this.presetId));
   readonly edited = $derived(JSON.stringify(this.layers) !== JSON.stringify(withClasses(this.preset.layers, this.classes)));
   readonly running = $derived(this.phase !== 'idle');
+  /** A published curve to show beside the epochs in view: the run's preset's, or before any run the selection's. */
+  readonly reference = $derived(referenceFor(this.runPreset ?? (this.edited ? 'custom' : this.presetId)));
 
   get presets() {
     return PRESETS;
@@ -134,12 +139,13 @@ export class TrainState {
     this.memory = [];
     this.phase = 'preparing';
     this.#deps.dataset.lockedBy = 'a run trains on it';
+    this.runPreset = this.edited ? 'custom' : this.presetId;
     for (const fn of this.#runStartListeners) fn();
     void this.#deps.notifier.ask();
     return {
       id: this.#deps.newRunId(),
       name: this.edited ? `${this.preset.name} (custom)` : this.preset.name,
-      preset: this.edited ? 'custom' : this.presetId,
+      preset: this.runPreset,
       layers: clone(this.layers),
       hyper: clone(this.hyper),
       testLimit: this.testLimit,

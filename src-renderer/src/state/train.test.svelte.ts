@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetPayload } from '../../../src-shared/types/dataset';
 import type { LayerSpec } from '../../../src-shared/types/train';
 import { buildModel } from '../ml/layers';
+import { REPORT_REFERENCE } from '../ml/report-reference';
 import { modelToArtifacts } from '../ml/serialize';
 import type { Notifier } from '../browser/notify';
 import { DatasetState } from './dataset.svelte';
@@ -205,6 +206,29 @@ describe('TrainState runs', () => {
     const reloaded = (await b.models.evaluateCurrent())!.evaluation;
     expect(reloaded.loss).toBeCloseTo(fresh.loss, 5);
     expect(reloaded.confusion).toEqual(fresh.confusion);
+  });
+
+  it("shows the report's published log beside the report preset and its runs, and beside nothing else", async () => {
+    const a = await app([makeDataset({ side: 28, classes: 3 })]);
+    a.train.choosePreset('best');
+    expect(a.train.reference).toBeNull();
+    a.train.choosePreset('report');
+    expect(a.train.reference).toBe(REPORT_REFERENCE);
+    expect(a.train.hyper.pixelScale).toBe('raw');
+    a.train.layers = tiny(3); // no longer the report's network
+    expect(a.train.reference).toBeNull();
+    a.train.resetLayers();
+    // The run itself is not the point here (the report network is slow on the cpu backend).
+    failCall(a, 'train', 'The ML worker failed: stopped by the test');
+    await a.train.start();
+    expect(a.fake.runs.get('run-1')).toMatchObject({ preset: 'report', hyper: { pixelScale: 'raw' } });
+    // The run in view is still the report's: its reference stays until another run starts.
+    a.train.choosePreset('best');
+    expect(a.train.reference).toBe(REPORT_REFERENCE);
+    a.train.layers = tiny(3);
+    failCall(a, 'train', 'The ML worker failed: stopped by the test');
+    await a.train.start();
+    expect(a.train.reference).toBeNull();
   });
 
   it('records a failed run with its error and unlocks the dataset', async () => {

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunRecord, RunSummary } from '../../../src-shared/types/run';
 import type { ModelSummary } from '../../../src-shared/types/model';
 import { sortRows } from './table-sort';
+import { REPORT_REFERENCE } from '../ml/report-reference';
 import {
   MODEL_ACCESSORS,
   RUN_ACCESSORS,
   formatBytes,
   formatCount,
   formatDateTime,
+  overlayReference,
   overlaySeries,
   presetName,
   runDurationMs,
@@ -24,11 +26,11 @@ const epoch = (i: number, valAcc: number | null, valLoss: number | null = null):
   ms: 1000,
 });
 
-function run(id: string, name: string, history: EpochMetrics[], startedAt = '2025-03-12T14:05:00.000Z'): RunRecord {
+function run(id: string, name: string, history: EpochMetrics[], startedAt = '2025-03-12T14:05:00.000Z', preset = 'report-fixed'): RunRecord {
   return {
     id,
     name,
-    preset: 'report-fixed',
+    preset,
     layers: [],
     hyper: {} as RunRecord['hyper'],
     backend: 'wasm',
@@ -70,6 +72,26 @@ describe('overlaySeries', () => {
     const twin = run('d', 'Report CNN', [], '2025-03-12T14:05:20.000Z');
     const same = overlaySeries([a, twin], 'valAcc').map((s) => s.label);
     expect(same[1]).toBe(`${same[0]} (2)`);
+  });
+});
+
+describe('overlayReference', () => {
+  const report = run('r', 'Report CNN', [epoch(1, null)], '2025-03-12T14:05:00.000Z', 'report');
+  const fixed = run('f', 'Report CNN, corrected', [epoch(1, null)]);
+
+  it("gives the report's published training points when a report run is overlaid, and only those epochs", () => {
+    expect(overlayReference([fixed, report], 'acc')).toEqual({
+      reference: REPORT_REFERENCE,
+      points: REPORT_REFERENCE.epochs.map((e) => ({ x: e.epoch, y: e.acc })),
+    });
+    expect(overlayReference([report], 'loss')?.points).toEqual(REPORT_REFERENCE.epochs.map((e) => ({ x: e.epoch, y: e.loss })));
+    expect(overlayReference([report], 'acc')?.points.map((p) => p.x)).toEqual([1, 10]);
+  });
+
+  it('has no points for validation metrics (the report published none), and no reference without a report run', () => {
+    expect(overlayReference([report], 'valAcc')).toEqual({ reference: REPORT_REFERENCE, points: [] });
+    expect(overlayReference([fixed], 'acc')).toBeNull();
+    expect(overlayReference([], 'acc')).toBeNull();
   });
 });
 

@@ -1,11 +1,11 @@
 // What the Models view shows about models and runs, without Svelte or Chart.js: the overlay
 // chart's series, run labels that tell runs of the same name apart, and table formatting.
-import type { EpochMetrics, RunRecord, RunState, RunSummary } from '../../../src-shared/types/run';
+import type { RunRecord, RunState, RunSummary } from '../../../src-shared/types/run';
 import type { ModelSummary } from '../../../src-shared/types/model';
 import { PRESETS } from '../ml/presets';
+import { referenceFor, type PublishedReference } from '../ml/report-reference';
+import { pointsOf, referencePoints, type CurveMetric, type Point } from './epoch-series';
 import type { SortAccessors } from './table-sort';
-
-export type CurveMetric = 'valAcc' | 'valLoss' | 'acc' | 'loss';
 
 export const CURVE_METRICS: readonly { id: CurveMetric; label: string; axis: string }[] = [
   { id: 'valAcc', label: 'Validation accuracy', axis: 'accuracy' },
@@ -18,22 +18,13 @@ export interface CurveSeries {
   runId: string;
   label: string;
   /** One point per epoch (1-based, as recorded) that has the metric. */
-  points: { x: number; y: number }[];
+  points: Point[];
 }
 
 /** A run's name, with its start time added when another run in the list has the same name. */
 export function runLabel(run: Pick<RunSummary, 'id' | 'name' | 'startedAt'>, all: readonly Pick<RunSummary, 'id' | 'name'>[]): string {
   const twin = all.some((r) => r.id !== run.id && r.name === run.name);
   return twin ? `${run.name} · ${formatDateTime(run.startedAt)}` : run.name;
-}
-
-function pointsOf(history: readonly EpochMetrics[], metric: CurveMetric): { x: number; y: number }[] {
-  const points: { x: number; y: number }[] = [];
-  for (const e of history) {
-    const y = e[metric];
-    if (y !== null && Number.isFinite(y)) points.push({ x: e.epoch, y });
-  }
-  return points;
 }
 
 /**
@@ -48,6 +39,15 @@ export function overlaySeries(runs: readonly RunRecord[], metric: CurveMetric): 
     seen.set(base, n);
     return { runId: run.id, label: n > 1 ? `${base} (${n})` : base, points: pointsOf(run.history, metric) };
   });
+}
+
+/** A published curve the overlaid runs can be read against: the first one a run's preset has, with its points for `metric` (none for metrics it did not publish). */
+export function overlayReference(runs: readonly Pick<RunRecord, 'preset'>[], metric: CurveMetric): { reference: PublishedReference; points: Point[] } | null {
+  for (const run of runs) {
+    const reference = referenceFor(run.preset);
+    if (reference) return { reference, points: referencePoints(reference, metric) };
+  }
+  return null;
 }
 
 export function presetName(id: string): string {

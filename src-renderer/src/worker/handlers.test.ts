@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
+import { evaluate } from '../ml/evaluate';
 import { buildModel } from '../ml/layers';
 import { DEFAULT_HYPERPARAMETERS } from '../ml/presets';
 import { mulberry32 } from '../ml/random';
@@ -223,5 +224,25 @@ describe('MlWorker leases', () => {
     expect(Math.abs(wrong.loss - a.loss)).toBeGreaterThan(1e-3);
     unit.dispose();
     raw.dispose();
+  });
+
+  it('trains on the scale it is given: the first step sees the images as the same initial model sees them 0–255 or in [0, 1]', async () => {
+    const d = dataset({ side: 8, classes: 3, train: 48 });
+    const h = harness();
+    await h.call('setData', d);
+    const losses: Record<string, { trained: number; expected: number }> = {};
+    for (const pixelScale of ['unit', 'raw'] as const) {
+      // One batch of every training image: the run's first loss is the initial model's loss on
+      // all of them (computed before its update), fed on the run's scale.
+      const hyper = { ...HYPER, epochs: 1, batchSize: d.trainLabels.length, pixelScale };
+      const reply = await h.call('train', trainArg(d, hyper));
+      const initial = buildModel(layers(3), { seed: hyper.seed, inputShape: [8, 8, 1], classes: 3 });
+      const expected = (await evaluate(initial, d.trainImages, d.trainLabels, 3, { pixelScale })).loss;
+      initial.dispose();
+      losses[pixelScale] = { trained: reply.history[0]!.loss, expected };
+    }
+    expect(losses['unit']!.trained).toBeCloseTo(losses['unit']!.expected, 4);
+    expect(losses['raw']!.trained).toBeCloseTo(losses['raw']!.expected, 4);
+    expect(Math.abs(losses['raw']!.expected - losses['unit']!.expected)).toBeGreaterThan(1e-2);
   });
 });

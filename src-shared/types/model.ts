@@ -21,10 +21,14 @@ export type ModelSummary = ModelMeta & {
   problem?: string;
 };
 
-/** tf.io.ModelArtifacts reduced to what crosses IPC: the model.json object and the weights. */
-export interface ModelArtifacts {
-  meta: ModelMeta;
-  /** The content of model.json (modelTopology, weightsManifest, format, ...). */
+/** A model in the standard tfjs layers format, in memory: model.json's object and weights.bin's bytes. */
+export interface ModelFiles {
+  /** The content of model.json (modelTopology, weightsManifest with paths ['weights.bin'], format, ...). */
   modelJson: Record<string, unknown>;
   weights: Uint8Array;
+}
+
+/** What models:load gives: the files and the model's meta.json. */
+export interface ModelArtifacts extends ModelFiles {
+  meta: ModelMeta;
 }

@@ -26,7 +26,6 @@ export interface Summary {
   rows: SummaryRow[];
   total: number;
   trainable: number;
-  valid: boolean;
 }
 
 export interface StackProblem {
@@ -162,7 +161,7 @@ export function summarize(layers: readonly LayerSpec[], inputShape: InputShape =
     trainable += result.trainable;
     rows.push({ name: names[i]!, type: spec.type, outputShape: [null, ...result.shape], params: result.params });
   });
-  return { rows, total, trainable, valid: shape !== null && validateStack(layers, { inputShape }).length === 0 };
+  return { rows, total, trainable };
 }
 
 /** Every reason the stack cannot be built or trained, in plain words. Empty when fine. */

@@ -30,7 +30,8 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   pixelScale: 'unit',
 };
 
-const conv = (filters: number, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({
+/** A 3×3 ReLU convolution, the presets' building block. */
+export const conv = (filters: number, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({
   type: 'conv2d',
   filters,
   kernel: 3,

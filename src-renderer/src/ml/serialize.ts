@@ -3,12 +3,7 @@
  * memory: the Worker hands the bytes to main, which writes the files.
  */
 import * as tf from '@tensorflow/tfjs';
-
-export interface ModelFiles {
-  /** The content of model.json: modelTopology, weightsManifest (paths ['weights.bin']), format. */
-  modelJson: Record<string, unknown>;
-  weights: Uint8Array;
-}
+import type { ModelFiles } from '../../../src-shared/types/model';
 
 export const WEIGHTS_FILE = 'weights.bin';
 

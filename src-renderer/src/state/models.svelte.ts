@@ -3,11 +3,10 @@
 // moves `current` forward to a later one, so a reply that arrives late cannot bring back an old model.
 import type { TailorApi } from '../../../src-shared/contract';
 import type { DatasetPayload } from '../../../src-shared/types/dataset';
-import type { ModelSave, ModelSummary } from '../../../src-shared/types/model';
+import type { ModelFiles, ModelSave, ModelSummary } from '../../../src-shared/types/model';
 import type { RunRecord, RunSummary } from '../../../src-shared/types/run';
 import type { PixelScale } from '../ml/model-input';
 import { fitProblem } from '../ml/fit';
-import type { ModelFiles } from '../ml/serialize';
 import { readFiles } from '../browser/files';
 import { unwrap } from '../api/result';
 import type { MlClient } from '../worker/ml-client';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvFileName, percent, plural, sortRows, toCsv, toggleSort, topK, type ResultRow } from './classify-view';
+import { csvField, csvFileName, nextResultSort, percent, plural, sortResults, toCsv, topK, type ResultRow } from './classify-view';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover'];
 
@@ -79,7 +79,7 @@ describe('percent', () => {
   });
 });
 
-describe('sortRows', () => {
+describe('sortResults', () => {
   const rows = [
     row(0, 'img10.png', [0.1, 0.8, 0.1]),
     row(1, 'broken.png', null),
@@ -88,36 +88,42 @@ describe('sortRows', () => {
   ];
 
   it('keeps drop order and can reverse it', () => {
-    expect(sortRows(rows, { key: 'order', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([0, 1, 2, 3]);
-    expect(sortRows(rows, { key: 'order', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([3, 2, 1, 0]);
+    expect(sortResults(rows, { key: 'order', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([0, 1, 2, 3]);
+    expect(sortResults(rows, { key: 'order', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([3, 2, 1, 0]);
   });
 
   it('sorts names naturally and case-insensitively', () => {
-    expect(sortRows(rows, { key: 'name', dir: 'asc' }, CLASSES).map((r) => r.name)).toEqual(['broken.png', 'Img1.png', 'img2.png', 'img10.png']);
+    expect(sortResults(rows, { key: 'name', dir: 'asc' }, CLASSES).map((r) => r.name)).toEqual(['broken.png', 'Img1.png', 'img2.png', 'img10.png']);
   });
 
   it('sorts by confidence with failed files last in both directions', () => {
-    expect(sortRows(rows, { key: 'confidence', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([2, 0, 3, 1]);
-    expect(sortRows(rows, { key: 'confidence', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([3, 0, 2, 1]);
+    expect(sortResults(rows, { key: 'confidence', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([2, 0, 3, 1]);
+    expect(sortResults(rows, { key: 'confidence', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([3, 0, 2, 1]);
   });
 
   it('sorts by class name, failed files last', () => {
-    expect(sortRows(rows, { key: 'class', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([3, 2, 0, 1]);
-    expect(sortRows(rows, { key: 'class', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([0, 2, 3, 1]);
+    expect(sortResults(rows, { key: 'class', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([3, 2, 0, 1]);
+    expect(sortResults(rows, { key: 'class', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([0, 2, 3, 1]);
+  });
+
+  it('puts the most confident file of a class first, whichever way the classes run', () => {
+    const twins = [row(0, 'a.png', [0.6, 0.3, 0.1]), row(1, 'b.png', [0.9, 0.05, 0.05]), row(2, 'c.png', [0.1, 0.1, 0.8])];
+    expect(sortResults(twins, { key: 'class', dir: 'asc' }, CLASSES).map((r) => r.id)).toEqual([2, 1, 0]);
+    expect(sortResults(twins, { key: 'class', dir: 'desc' }, CLASSES).map((r) => r.id)).toEqual([1, 0, 2]);
   });
 
   it('does not touch the input array', () => {
     const copy = [...rows];
-    sortRows(rows, { key: 'confidence', dir: 'desc' }, CLASSES);
+    sortResults(rows, { key: 'confidence', dir: 'desc' }, CLASSES);
     expect(rows).toEqual(copy);
   });
 });
 
-describe('toggleSort', () => {
+describe('nextResultSort', () => {
   it('flips the direction on the same column and starts confidence high-to-low', () => {
-    expect(toggleSort({ key: 'name', dir: 'asc' }, 'name')).toEqual({ key: 'name', dir: 'desc' });
-    expect(toggleSort({ key: 'name', dir: 'asc' }, 'confidence')).toEqual({ key: 'confidence', dir: 'desc' });
-    expect(toggleSort({ key: 'confidence', dir: 'desc' }, 'class')).toEqual({ key: 'class', dir: 'asc' });
+    expect(nextResultSort({ key: 'name', dir: 'asc' }, 'name')).toEqual({ key: 'name', dir: 'desc' });
+    expect(nextResultSort({ key: 'name', dir: 'asc' }, 'confidence')).toEqual({ key: 'confidence', dir: 'desc' });
+    expect(nextResultSort({ key: 'confidence', dir: 'desc' }, 'class')).toEqual({ key: 'class', dir: 'asc' });
   });
 });
 

@@ -1,5 +1,6 @@
 // Pure helpers of the Classify view: ranking a probability vector, sorting the results table and
 // writing it as CSV. No Svelte, no DOM, so tests pin them in Node.
+import { nextSort, sortRows, type SortAccessors, type SortState, type TieBreaks } from './table-sort';
 
 export interface Ranked {
   index: number;
@@ -50,35 +51,32 @@ export interface ResultRow {
 }
 
 export type SortKey = 'order' | 'name' | 'class' | 'confidence';
-export type SortDir = 'asc' | 'desc';
-export interface Sort {
-  key: SortKey;
-  dir: SortDir;
+export type Sort = SortState<SortKey>;
+
+function resultAccessors(classNames: readonly string[]): SortAccessors<ResultRow, SortKey> {
+  return {
+    order: (r) => r.id,
+    name: (r) => r.name,
+    class: (r) => (r.top ? (classNames[r.top.index] ?? `class ${r.top.index}`) : null),
+    confidence: (r) => r.top?.prob ?? null,
+  };
 }
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** Within one class, the most confident file first, whichever way the class column runs. */
+const RESULT_TIES: TieBreaks<ResultRow, SortKey> = { class: (a, b) => (b.top?.prob ?? 0) - (a.top?.prob ?? 0) };
 
 /**
- * A sorted copy. Rows without a prediction (queued or failed) always go last, in drop order, so
- * sorting by confidence puts the failures together at the bottom whichever way it runs.
+ * A sorted copy of rows given in drop order. Rows without a prediction (queued or failed) always
+ * go last, in drop order, so sorting by confidence puts the failures together at the bottom
+ * whichever way it runs.
  */
-export function sortRows(rows: readonly ResultRow[], sort: Sort, classNames: readonly string[]): ResultRow[] {
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  const className = (r: ResultRow): string => (r.top ? (classNames[r.top.index] ?? `class ${r.top.index}`) : '');
-  const compare = (a: ResultRow, b: ResultRow): number => {
-    if (sort.key === 'order') return sign * (a.id - b.id);
-    if (sort.key === 'name') return sign * collator.compare(a.name, b.name) || a.id - b.id;
-    if (!a.top || !b.top) return (a.top ? -1 : b.top ? 1 : 0) || a.id - b.id;
-    if (sort.key === 'class') return sign * collator.compare(className(a), className(b)) || b.top.prob - a.top.prob || a.id - b.id;
-    return sign * (a.top.prob - b.top.prob) || a.id - b.id;
-  };
-  return [...rows].sort(compare);
+export function sortResults(rows: readonly ResultRow[], sort: Sort, classNames: readonly string[]): ResultRow[] {
+  return sortRows(rows, resultAccessors(classNames), sort, RESULT_TIES);
 }
 
 /** Next sort after a click on a column header: a new column starts in its natural direction. */
-export function toggleSort(current: Sort, key: SortKey): Sort {
-  if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
-  return { key, dir: key === 'confidence' ? 'desc' : 'asc' };
+export function nextResultSort(current: Sort, key: SortKey): Sort {
+  return nextSort(current, key, key === 'confidence' ? 'desc' : 'asc');
 }
 
 /**

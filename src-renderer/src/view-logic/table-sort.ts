@@ -27,12 +27,21 @@ export function compareValues(a: SortValue, b: SortValue): number {
   return typeof a === 'number' ? -1 : 1;
 }
 
+/** Orders rows a column ranks equal, whichever the direction (e.g. most confident first within a class). */
+export type TieBreaks<Row, K extends string> = Partial<Record<K, (a: Row, b: Row) => number>>;
+
 /**
- * Rows sorted by the state's column (a new array; stable, so equal rows keep their order).
- * Missing values sort last in both directions.
+ * Rows sorted by the state's column (a new array; stable, so equal rows keep their order unless
+ * the column has a tie-break). Missing values sort last in both directions.
  */
-export function sortRows<Row, K extends string>(rows: readonly Row[], accessors: SortAccessors<Row, K>, sort: SortState<K>): Row[] {
+export function sortRows<Row, K extends string>(
+  rows: readonly Row[],
+  accessors: SortAccessors<Row, K>,
+  sort: SortState<K>,
+  tieBreaks: TieBreaks<Row, K> = {},
+): Row[] {
   const read = accessors[sort.key];
+  const tie = tieBreaks[sort.key] ?? (() => 0);
   const sign = sort.dir === 'asc' ? 1 : -1;
   return rows
     .map((row, i) => ({ row, i, v: read(row) }))
@@ -40,7 +49,7 @@ export function sortRows<Row, K extends string>(rows: readonly Row[], accessors:
       const ma = isMissing(a.v);
       const mb = isMissing(b.v);
       if (ma || mb) return ma === mb ? a.i - b.i : ma ? 1 : -1;
-      return sign * compareValues(a.v, b.v) || a.i - b.i;
+      return sign * compareValues(a.v, b.v) || tie(a.row, b.row) || a.i - b.i;
     })
     .map((x) => x.row);
 }

@@ -6,7 +6,8 @@ import { buildModel } from '../ml/layers';
 import { DEFAULT_HYPERPARAMETERS } from '../ml/presets';
 import { mulberry32 } from '../ml/random';
 import { saliency } from '../ml/saliency';
-import { modelToArtifacts, type ModelFiles } from '../ml/serialize';
+import type { ModelFiles } from '../../../src-shared/types/model';
+import { modelToArtifacts } from '../ml/serialize';
 import { MlWorker } from './handlers';
 import type { BackendInfo, TrainPhase, WorkerCalls, WorkerDataset, WorkerEvents } from './protocol';
 

@@ -7,7 +7,7 @@
 import type { BackendName, GpuAdapterInfo, Probe } from '../ml/backend-rule';
 import type { Evaluation } from '../ml/evaluate';
 import type { PixelScale } from '../ml/model-input';
-import type { ModelFiles } from '../ml/serialize';
+import type { ModelFiles } from '../../../src-shared/types/model';
 import type { BatchProgress } from '../ml/trainer';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
 import type { EpochMetrics, RunState } from '../../../src-shared/types/run';

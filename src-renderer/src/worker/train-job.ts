@@ -6,7 +6,8 @@ import type { BackendName } from '../ml/backend-rule';
 import { TrainData } from '../ml/data';
 import { evaluate } from '../ml/evaluate';
 import { buildModel } from '../ml/layers';
-import { modelToArtifacts, type ModelFiles } from '../ml/serialize';
+import type { ModelFiles } from '../../../src-shared/types/model';
+import { modelToArtifacts } from '../ml/serialize';
 import { Trainer, type TrainResult } from '../ml/trainer';
 import type { TrainPhase, TrainReply, TrainRequest, WorkerDataset, WorkerEvents } from './protocol';
 

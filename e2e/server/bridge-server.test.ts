@@ -53,15 +53,23 @@ describe('bridge server close()', () => {
   });
 });
 
-describe('bridge server Host check (DNS rebinding)', () => {
-  let app: BridgeServer | null = null;
-  let dir = '';
-  afterEach(async () => {
-    await app?.close();
-    app = null;
-    await rm(dir, { recursive: true, force: true });
-  });
+/** A server on a fresh temp folder (with `files` in its renderer folder), stopped after each test. */
+let served: BridgeServer | null = null;
+let servedDir = '';
+async function serve(files: Record<string, string> = {}): Promise<BridgeServer> {
+  servedDir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(servedDir, name), text);
+  served = await startBridgeServer({ port: PORT, rendererDir: servedDir, resourcesDir: servedDir, dataDir: servedDir });
+  return served;
+}
+afterEach(async () => {
+  await served?.close();
+  served = null;
+  if (servedDir) await rm(servedDir, { recursive: true, force: true });
+  servedDir = '';
+});
 
+describe('bridge server Host check (DNS rebinding)', () => {
   /** A raw request with the Host header a browser sends after a rebinding attack (fetch cannot set Host). */
   function get(path: string, host: string, method = 'GET'): Promise<number> {
     return new Promise((ok, fail) => {
@@ -74,8 +82,7 @@ describe('bridge server Host check (DNS rebinding)', () => {
   }
 
   it('serves only requests addressed to a loopback name on its port', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
-    app = await startBridgeServer({ port: PORT, rendererDir: dir, resourcesDir: dir, dataDir: dir });
+    await serve();
     expect(await get(`${BRIDGE_PREFIX}/health`, `localhost:${PORT}`)).toBe(200);
     expect(await get(`${BRIDGE_PREFIX}/health`, `127.0.0.1:${PORT}`)).toBe(200);
     expect(await get(`${BRIDGE_PREFIX}/health`, `[::1]:${PORT}`)).toBe(200);
@@ -88,18 +95,8 @@ describe('bridge server Host check (DNS rebinding)', () => {
 });
 
 describe('bridge server gives the page its transport', () => {
-  let app: BridgeServer | null = null;
-  let dir = '';
-  afterEach(async () => {
-    await app?.close();
-    app = null;
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('adds the HTTP transport to index.html before the app script, and serves it as a module', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>');
-    app = await startBridgeServer({ port: PORT, rendererDir: dir, resourcesDir: dir, dataDir: dir });
+    const app = await serve({ 'index.html': '<!doctype html><html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>' });
     const page = await (await fetch(`${app.url}/`)).text();
     const bridgeAt = page.indexOf(`<script type="module" src="${BRIDGE_PREFIX}/bridge.js">`);
     expect(bridgeAt).toBeGreaterThan(0);

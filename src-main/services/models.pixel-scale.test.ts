@@ -29,18 +29,24 @@ afterEach(async () => {
 
 const readAll = (folder: string, names: string[]) => Promise.all(names.map(async (name) => ({ name, bytes: await fs.readFile(join(folder, name)) })));
 
+/** A store holding a model trained on raw pixels, exported once. */
+async function rawModelExported() {
+  const exports = join(dir, 'exports');
+  await fs.mkdir(exports);
+  const store = new ModelStore({ root: join(dir, 'models'), pickFolder: async () => exports });
+  const base = meta('Raw report');
+  const saved = await store.save({ meta: { ...base, hyper: { ...base.hyper, pixelScale: 'raw' } }, modelJson: tiny.modelJson, weights: tiny.weights });
+  const folder = (await store.export(saved.id))!.folder;
+  return { store, saved, folder };
+}
+
 describe('a model trained on raw 0–255 pixels', () => {
   it('keeps its scale through save, load, export and import', async () => {
-    const exports = join(dir, 'exports');
-    await fs.mkdir(exports);
-    const store = new ModelStore({ root: join(dir, 'models'), pickFolder: async () => exports });
-    const base = meta('Raw report');
-    const saved = await store.save({ meta: { ...base, hyper: { ...base.hyper, pixelScale: 'raw' } }, modelJson: tiny.modelJson, weights: tiny.weights });
+    const { store, saved, folder } = await rawModelExported();
     expect(saved.hyper.pixelScale).toBe('raw');
     expect((await store.list()).find((m) => m.id === saved.id)?.hyper.pixelScale).toBe('raw');
     expect((await store.load(saved.id)).meta.hyper.pixelScale).toBe('raw');
 
-    const folder = (await store.export(saved.id))!.folder;
     const written = JSON.parse(await fs.readFile(join(folder, 'meta.json'), 'utf8')) as { hyper: { pixelScale: string } };
     expect(written.hyper.pixelScale).toBe('raw');
 
@@ -51,13 +57,7 @@ describe('a model trained on raw 0–255 pixels', () => {
   });
 
   it('imported without its meta.json is assumed to take [0, 1], marked, and corrected for good', async () => {
-    const exports = join(dir, 'exports');
-    await fs.mkdir(exports);
-    const store = new ModelStore({ root: join(dir, 'models'), pickFolder: async () => exports });
-    const base = meta('Raw report');
-    const saved = await store.save({ meta: { ...base, hyper: { ...base.hyper, pixelScale: 'raw' } }, modelJson: tiny.modelJson, weights: tiny.weights });
-    const folder = (await store.export(saved.id))!.folder;
-
+    const { store, folder } = await rawModelExported();
     const bare = await store.import(await readAll(folder, ['model.json', 'weights.bin']));
     expect(bare).toMatchObject({ pixelScaleAssumed: true, hyper: { pixelScale: 'unit' } });
     await store.updateMeta(bare.id, { pixelScale: 'raw' });

@@ -2,7 +2,7 @@
 // Views call the worker through `ml.client`.
 import type { DatasetPayload } from '../../../src-shared/types/dataset';
 import type { BackendName } from '../ml/backend-rule';
-import type { MlClient } from '../worker/ml-client';
+import { workerDatasetOf, type MlClient } from '../worker/ml-client';
 import type { BackendInfo } from '../worker/protocol';
 
 const OVERRIDE_KEY = 'tailor.backend';
@@ -76,17 +76,7 @@ export class MlState {
   }
 
   async #send(data: DatasetPayload): Promise<DatasetPayload> {
-    const copy = {
-      id: data.id,
-      name: data.name,
-      rows: data.rows,
-      cols: data.cols,
-      classCount: data.classNames.length,
-      trainImages: data.train.images.slice(),
-      trainLabels: data.train.labels.slice(),
-      testImages: data.test.images.slice(),
-      testLabels: data.test.labels.slice(),
-    };
+    const copy = workerDatasetOf(data);
     await this.client.call('setData', copy, [copy.trainImages.buffer, copy.trainLabels.buffer, copy.testImages.buffer, copy.testLabels.buffer]);
     this.#sent = data;
     return data;

@@ -4,34 +4,21 @@ import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train
 import { evaluate } from '../ml/evaluate';
 import { buildModel } from '../ml/layers';
 import { DEFAULT_HYPERPARAMETERS } from '../ml/presets';
-import { mulberry32 } from '../ml/random';
 import { saliency } from '../ml/saliency';
 import type { ModelFiles } from '../../../src-shared/types/model';
 import { modelToArtifacts } from '../ml/serialize';
+import { makeDataset } from '../state/test-doubles';
 import { MlWorker } from './handlers';
+import { workerDatasetOf } from './ml-client';
 import type { BackendInfo, TrainPhase, WorkerCalls, WorkerDataset, WorkerEvents } from './protocol';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** Learnable side×side images of `classes` classes: class k lights every pixel whose index ≡ k. */
-function dataset(opts: { id?: string; side?: number; classes?: number; train?: number; test?: number } = {}): WorkerDataset {
-  const { id = 'toy', side = 8, classes = 3, train = 96, test = 24 } = opts;
-  const rng = mulberry32(7);
-  const make = (n: number) => {
-    const images = new Uint8Array(n * side * side);
-    const labels = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      labels[i] = i % classes;
-      for (let p = 0; p < side * side; p++) images[i * side * side + p] = p % classes === labels[i] ? 200 : Math.floor(rng() * 60);
-    }
-    return { images, labels };
-  };
-  const tr = make(train);
-  const te = make(test);
-  return { id, name: `Toy ${id}`, rows: side, cols: side, classCount: classes, trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels };
-}
+/** The state tests' learnable toy set (test-doubles.ts), as the worker takes it. */
+const dataset = (opts: Parameters<typeof makeDataset>[0] = {}): WorkerDataset =>
+  workerDatasetOf(makeDataset({ name: `Toy ${opts.id ?? 'toy'}`, ...opts }));
 
 const layers = (classes: number): LayerSpec[] => [
   { type: 'conv2d', filters: 2, kernel: 3, padding: 'same', activation: 'relu' },

@@ -129,14 +129,20 @@ function hasBoth(cv: OpenCv, labels: Uint8Array): boolean {
   return false;
 }
 
+export interface SegmentOptions {
+  side?: number;
+  inset?: number;
+  iterations?: number;
+}
+
 /** The garment mask of `photo`: automatic, or steered by `hints`. */
-export function segmentGarment(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}): Segmentation {
-  const small = shrinkToSide(photo, SEGMENT_SIDE);
+export function segmentGarment(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}, options: SegmentOptions = {}): Segmentation {
+  const small = shrinkToSide(photo, options.side ?? SEGMENT_SIDE);
   const { width, height } = small;
   const scale = photo.width / width;
-  const rect = (hints.rect && scaleRect(hints.rect, scale, width, height)) ?? insetRect(width, height);
+  const rect = (hints.rect && scaleRect(hints.rect, scale, width, height)) ?? insetRect(width, height, options.inset);
   const labels = initialLabels(cv, width, height, rect, hints.strokes ?? [], scale);
-  const result = hasBoth(cv, labels) ? grabCut(cv, toRGB(small), width, height, labels) : labels;
+  const result = hasBoth(cv, labels) ? grabCut(cv, toRGB(small), width, height, labels, options.iterations) : labels;
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = result[i] === cv.GC_FGD || result[i] === cv.GC_PR_FGD ? 1 : 0;
   return { small, mask: { width, height, data }, scale };

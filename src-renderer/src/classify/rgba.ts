@@ -1,31 +1,19 @@
 /** Colour-image helpers for the photo pipeline (gray ones live in resample.ts and preprocess.ts). */
-import type { RGBAImage } from './image';
+import { grayImage, type RGBAImage } from './image';
+import { resize } from './resample';
 
-/** Box-filter (area-average) downscale of RGBA, each output pixel the mean of the source it covers. */
+/**
+ * Area-average downscale of RGBA (each output pixel the mean of the source area it covers, as
+ * resample.ts shrinks gray images): one separable resize per channel.
+ */
 export function shrinkRGBA(src: RGBAImage, width: number, height: number): RGBAImage {
+  const n = src.width * src.height;
   const out = new Uint8ClampedArray(width * height * 4);
-  const sx = src.width / width;
-  const sy = src.height / height;
-  const acc = new Float64Array(4);
-  for (let y = 0; y < height; y++) {
-    const y0 = y * sy;
-    const y1 = y0 + sy;
-    for (let x = 0; x < width; x++) {
-      const x0 = x * sx;
-      const x1 = x0 + sx;
-      acc.fill(0);
-      let total = 0;
-      for (let j = Math.floor(y0); j < Math.min(src.height, Math.ceil(y1)); j++) {
-        const wy = Math.min(y1, j + 1) - Math.max(y0, j);
-        for (let i = Math.floor(x0); i < Math.min(src.width, Math.ceil(x1)); i++) {
-          const w = wy * (Math.min(x1, i + 1) - Math.max(x0, i));
-          const p = 4 * (j * src.width + i);
-          for (let c = 0; c < 4; c++) acc[c]! += w * src.data[p + c]!;
-          total += w;
-        }
-      }
-      for (let c = 0; c < 4; c++) out[4 * (y * width + x) + c] = acc[c]! / total;
-    }
+  const channel = new Float32Array(n);
+  for (let c = 0; c < 4; c++) {
+    for (let i = 0; i < n; i++) channel[i] = src.data[4 * i + c]!;
+    const resized = resize(grayImage(src.width, src.height, channel), width, height).data;
+    for (let i = 0; i < resized.length; i++) out[4 * i + c] = resized[i]!;
   }
   return { width, height, data: out };
 }

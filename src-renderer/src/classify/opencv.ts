@@ -31,7 +31,7 @@ export interface OpenCv {
  * directly never settles: take `then` off first, then use it once to wait for the runtime.
  */
 export function whenOpenCvReady(module: unknown): Promise<OpenCv> {
-  const cv = ((module as { default?: unknown }).default ?? module) as OpenCv & { then?: (f: () => void) => void; Mat?: unknown };
+  const cv = module as OpenCv & { then?: (f: () => void) => void };
   const then = cv.then;
   if (typeof then !== 'function') {
     if (typeof cv.grabCut === 'function') return Promise.resolve(cv);
@@ -45,7 +45,7 @@ let loading: Promise<OpenCv> | null = null;
 
 /** The bundled OpenCV.js (its CSP patch is applied at build time), loaded on first use. */
 export function loadOpenCv(): Promise<OpenCv> {
-  loading ??= import('@techstark/opencv-js').then(whenOpenCvReady);
+  loading ??= import('./opencv-module').then(({ bundled }) => whenOpenCvReady(bundled.cv));
   loading.catch(() => (loading = null)); // a failed load may be retried
   return loading;
 }

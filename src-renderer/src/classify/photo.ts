@@ -144,11 +144,20 @@ function grayDeviation(small: RGBAImage): number {
   return Math.sqrt(Math.max(0, sq / gray.length - mean * mean));
 }
 
-export function preparePhoto(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}): PreparedPhoto {
-  const steered = Boolean(hints.rect || hints.strokes?.length);
+const isSteered = (hints: SegmentHints): boolean => Boolean(hints.rect || hints.strokes?.length);
+
+/** The heuristic's answer when the photo takes the 'flat' route (clean border, no hints); else null. */
+export function flatRoute(photo: RGBAImage, hints: SegmentHints = {}): PreparedPhoto | null {
+  if (isSteered(hints)) return null;
   const small = shrinkToSide(photo, SEGMENT_SIDE);
-  if (!steered && hasFlatBorder(small)) return viaFlat(photo, small);
+  return hasFlatBorder(small) ? viaFlat(photo, small) : null;
+}
+
+/** GrabCut's answer, whatever the border. */
+export function segmentRoute(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}): PreparedPhoto {
+  const steered = isSteered(hints);
   const seg = segmentGarment(cv, photo, hints);
+  const small = seg.small;
   let mask = keepLargeParts(seg.mask);
   let fillsFrame = false;
   if (count(mask) < MIN_GARMENT_SHARE * mask.data.length && !steered && grayDeviation(small) >= MIN_DETAIL) {
@@ -169,6 +178,27 @@ export function preparePhoto(cv: OpenCv, photo: RGBAImage, hints: SegmentHints =
     scale: seg.scale,
     image: made.image,
   };
+}
+
+export function preparePhoto(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}): PreparedPhoto {
+  return flatRoute(photo, hints) ?? segmentRoute(cv, photo, hints);
+}
+
+/**
+ * The mask's boundary as unit segments between garment and background pixels, in photo pixels:
+ * x0, y0, x1, y1 per segment, ready to stroke over the photo.
+ */
+export function maskOutline(mask: Mask, scale: number): Float32Array {
+  const { width, height, data } = mask;
+  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= width || y >= height ? 0 : data[y * width + x]!);
+  const out: number[] = [];
+  for (let y = 0; y <= height; y++) {
+    for (let x = 0; x <= width; x++) {
+      if (at(x, y) !== at(x, y - 1)) out.push(x * scale, y * scale, (x + 1) * scale, y * scale); // top edge of (x, y)
+      if (at(x, y) !== at(x - 1, y)) out.push(x * scale, y * scale, x * scale, (y + 1) * scale); // left edge
+    }
+  }
+  return Float32Array.from(out);
 }
 
 /** The mask's bounding box in photo pixels (for a UI's rectangle tool to start from). */

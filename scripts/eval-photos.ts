@@ -1,7 +1,7 @@
 /**
  * The shipped (or any saved) model on a folder of real photos, through the app's exact pipeline:
  *   npm run eval:photos -- ../shared/photos/validation --map ../shared/photos/classes.json [--model DIR]
- * decode (jpeg-js/pngjs into the app's decodeImageFile) → preparePhoto (GrabCut, or the heuristic
+ * decode (jpeg-js/pngjs into the app's decodeImageFile) → prepareImage (GrabCut, or the heuristic
  * on a clean flat border) → model, on the Node wasm backend. Prints top-1/top-3 strict and top-1
  * lenient, per class, the confusion, the refused files, the same figures for the heuristic alone
  * (the app before segmentation) and for a naive baseline (whole photo gray → 28×28 → inverted),
@@ -18,7 +18,9 @@ import { readPhotoFolder } from '../src-main/services/photo-folder';
 import { parseClassMap, type PhotoEntry } from '../src-shared/photo-folder';
 import { FASHION_MNIST_CLASSES } from '../src-shared/types/dataset';
 import type { GrayImage, RGBAImage } from '../src-renderer/src/classify/image';
-import { preparePhoto } from '../src-renderer/src/classify/photo';
+import { grayImage } from '../src-renderer/src/classify/image';
+import { prepareImage } from '../src-renderer/src/classify/prepare-image';
+import { shrinkRGBA } from '../src-renderer/src/classify/rgba';
 import { encodePng } from '../src-renderer/src/classify/png';
 import { preprocess } from '../src-renderer/src/classify/preprocess';
 import type { Mask } from '../src-renderer/src/classify/segment';
@@ -83,7 +85,6 @@ async function main(): Promise<void> {
   const map = args.map ? parseClassMap(JSON.parse(await readFile(args.map, 'utf8'))) : undefined;
   await tf.setBackend('wasm');
   const { model, classNames } = await loadModel(args.model);
-  const cv = await loadOpenCvNode();
   const folder = await readPhotoFolder(args.dir, { ...(map ? { map } : {}), validation: 0, test: 0 });
   if (folder.plan.error) throw new Error(folder.plan.error);
   const refused = [...folder.plan.refused];
@@ -98,16 +99,20 @@ async function main(): Promise<void> {
       continue;
     }
     const t0 = performance.now();
-    const prepared = preparePhoto(cv, decoded.image);
+    // The app's own function, handed the photo already decoded so the time is the pipeline's.
+    const prepared = await prepareImage(new Blob([]), entry.path, { decode: async () => decoded, openCv: loadOpenCvNode });
     const ms = performance.now() - t0;
-    if (!prepared.found) refused.push({ path: entry.path, reason: 'no garment found' });
+    if (!prepared.ok) refused.push({ path: entry.path, reason: prepared.message });
     const heuristic = preprocess(decoded.image);
+    const mask = prepared.photo?.mask;
     cases.push({
       entry,
-      app: { ...base, probs: prepared.found ? predict(model, prepared.input) : null },
+      app: { ...base, probs: prepared.ok ? predict(model, prepared.input) : null },
       heuristic: { ...base, probs: heuristic.empty ? null : predict(model, heuristic.input) },
       naive: { ...base, probs: predict(model, naiveInput(decoded.image)) },
-      sheet: { small: prepared.small, mask: prepared.mask, input: prepared.image },
+      sheet: mask
+        ? { small: shrinkRGBA(decoded.image, mask.width, mask.height), mask, input: grayImage(28, 28, (prepared.ok ? prepared.input : new Float32Array(784)).map((v) => 255 * v)) }
+        : null,
       ms,
     });
   }

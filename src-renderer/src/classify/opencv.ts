@@ -22,7 +22,12 @@ export interface OpenCv {
   GC_PR_FGD: number;
   GC_INIT_WITH_RECT: number;
   GC_INIT_WITH_MASK: number;
+  MORPH_OPEN: number;
+  MORPH_ELLIPSE: number;
+  Size: new (width: number, height: number) => object;
   grabCut(image: Mat, mask: Mat, rect: object, bgdModel: Mat, fgdModel: Mat, iterations: number, mode: number): void;
+  getStructuringElement(shape: number, size: object): Mat;
+  morphologyEx(src: Mat, dst: Mat, op: number, kernel: Mat): void;
   setRNGSeed(seed: number): void;
 }
 

@@ -35,7 +35,7 @@ export interface PreparedPhoto {
 }
 
 /** Border ring pixels this close (max over R, G, B) to the ring's median colour count as flat. */
-const FLAT_TOLERANCE = 12;
+const FLAT_TOLERANCE = 8;
 /** Share of the ring that must be flat for the 'flat' route. */
 const FLAT_SHARE = 0.97;
 /** A mask smaller than this share of the photo is nothing found (a speck, a crease). */
@@ -150,7 +150,10 @@ const isSteered = (hints: SegmentHints): boolean => Boolean(hints.rect || hints.
 export function flatRoute(photo: RGBAImage, hints: SegmentHints = {}): PreparedPhoto | null {
   if (isSteered(hints)) return null;
   const small = shrinkToSide(photo, SEGMENT_SIDE);
-  return hasFlatBorder(small) ? viaFlat(photo, small) : null;
+  if (!hasFlatBorder(small)) return null;
+  const prepared = viaFlat(photo, small);
+  // An even surface with nothing on it: the heuristic would box its sensor noise.
+  return grayDeviation(small) < MIN_DETAIL ? { ...prepared, found: false, input: new Float32Array(prepared.input.length) } : prepared;
 }
 
 /** GrabCut's answer, whatever the border. */

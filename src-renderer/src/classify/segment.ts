@@ -14,6 +14,8 @@ export const SEGMENT_SIDE = 128;
 /** The automatic rectangle: this fraction of each side in from the border is background. */
 export const GRABCUT_INSET = 0.06;
 export const GRABCUT_ITERATIONS = 2;
+/** Parts of the mask thinner than this many px (at SEGMENT_SIDE) are opened away. */
+export const OPEN_SIZE = 5;
 /** GrabCut's k-means starts from OpenCV's global RNG: reseeded each call, a photo always gets one mask. */
 const RNG_SEED = 0x5eed;
 
@@ -129,6 +131,26 @@ function hasBoth(cv: OpenCv, labels: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Morphological opening (erode, then dilate) with a disc `size` px across: removes parts thinner
+ * than that (a hanger's hook and bar, a strap of background between folds), which at 28 px would
+ * be under a pixel anyway.
+ */
+export function openMask(cv: OpenCv, mask: Mask, size = OPEN_SIZE): Mask {
+  const src = new cv.Mat(mask.height, mask.width, cv.CV_8UC1);
+  const dst = new cv.Mat();
+  const kernel = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(size, size));
+  try {
+    src.data.set(mask.data);
+    cv.morphologyEx(src, dst, cv.MORPH_OPEN, kernel);
+    return { width: mask.width, height: mask.height, data: Uint8Array.from(dst.data) };
+  } finally {
+    src.delete();
+    dst.delete();
+    kernel.delete();
+  }
+}
+
 export interface SegmentOptions {
   side?: number;
   inset?: number;
@@ -145,5 +167,8 @@ export function segmentGarment(cv: OpenCv, photo: RGBAImage, hints: SegmentHints
   const result = hasBoth(cv, labels) ? grabCut(cv, toRGB(small), width, height, labels, options.iterations) : labels;
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = result[i] === cv.GC_FGD || result[i] === cv.GC_PR_FGD ? 1 : 0;
-  return { small, mask: { width, height, data }, scale };
+  const opened = openMask(cv, { width, height, data });
+  // What the user marked as garment stays, however thin.
+  for (let i = 0; i < data.length; i++) if (labels[i] === cv.GC_FGD) opened.data[i] = 1;
+  return { small, mask: opened, scale };
 }

@@ -9,7 +9,8 @@ import type { RGBAImage } from './image';
 import type { OpenCv } from './opencv';
 import { flatRoute, maskOutline, segmentRoute, type PreparedPhoto, type Route } from './photo';
 import { preprocess } from './preprocess';
-import type { Mask, SegmentHints } from './segment';
+import { shrinkToSide } from './rgba';
+import { SEGMENT_SIDE, type Mask, type SegmentHints } from './segment';
 
 /** What a UI needs to show the cut and let the user fix it. Every array is transferable. */
 export interface PhotoView {
@@ -66,14 +67,14 @@ export function transferables(result: Prepared): ArrayBuffer[] {
   return out;
 }
 
-async function segmentOrHeuristic(photo: RGBAImage, hints: SegmentHints, openCv: () => Promise<OpenCv>): Promise<PreparedPhoto | { heuristic: true }> {
+async function segmentOrHeuristic(photo: RGBAImage, small: RGBAImage, hints: SegmentHints, openCv: () => Promise<OpenCv>): Promise<PreparedPhoto | { heuristic: true }> {
   let cv: OpenCv;
   try {
     cv = await openCv();
   } catch {
     return { heuristic: true }; // segmentation unavailable: classify as before it existed
   }
-  return segmentRoute(cv, photo, hints);
+  return segmentRoute(cv, photo, hints, small);
 }
 
 export async function prepareImage(blob: Blob, name: string, decodeOrOptions: Decode | PrepareOptions = {}): Promise<Prepared> {
@@ -83,9 +84,10 @@ export async function prepareImage(blob: Blob, name: string, decodeOrOptions: De
   const note = decoded.note ?? null;
   const hints = options.hints ?? {};
   try {
-    const flat = flatRoute(decoded.image, hints);
+    const small = shrinkToSide(decoded.image, SEGMENT_SIDE);
+    const flat = flatRoute(decoded.image, hints, small);
     if (flat && !flat.found) return { ok: false, message: `${name} is blank: there is nothing on it to classify` };
-    const prepared = flat ?? (await segmentOrHeuristic(decoded.image, hints, options.openCv ?? defaultOpenCv));
+    const prepared = flat ?? (await segmentOrHeuristic(decoded.image, small, hints, options.openCv ?? defaultOpenCv));
     if ('heuristic' in prepared) {
       const pre = preprocess(decoded.image);
       if (pre.empty) return { ok: false, message: `${name} is blank: there is nothing on it to classify` };

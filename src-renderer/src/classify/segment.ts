@@ -153,13 +153,15 @@ export function openMask(cv: OpenCv, mask: Mask, size = OPEN_SIZE): Mask {
 
 export interface SegmentOptions {
   side?: number;
+  /** The photo already shrunk to `side` (the route check made it): saves shrinking it twice. */
+  small?: RGBAImage;
   inset?: number;
   iterations?: number;
 }
 
 /** The garment mask of `photo`: automatic, or steered by `hints`. */
 export function segmentGarment(cv: OpenCv, photo: RGBAImage, hints: SegmentHints = {}, options: SegmentOptions = {}): Segmentation {
-  const small = shrinkToSide(photo, options.side ?? SEGMENT_SIDE);
+  const small = options.small ?? shrinkToSide(photo, options.side ?? SEGMENT_SIDE);
   const { width, height } = small;
   const scale = photo.width / width;
   const rect = (hints.rect && scaleRect(hints.rect, scale, width, height)) ?? insetRect(width, height, options.inset);

@@ -4,15 +4,15 @@
  * Reads Fashion-MNIST, trains, evaluates on the 10k test images and writes model.json,
  * weights.bin and meta.json (a ModelMeta) into --out, printing one line per epoch.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { writeFolderAtomic } from '../src-main/services/atomic';
-import { readIdxFile } from '../src-main/services/idx';
-import { PART_NAMES, type PartName } from '../src-shared/types/dataset';
+import { md5Hex } from '../src-main/services/dataset-cache';
+import { decompressIdx, readIdxFile } from '../src-main/services/idx';
+import { FASHION_MNIST_CLASSES, PART_NAMES, type PartName } from '../src-shared/types/dataset';
 import type { ModelMeta } from '../src-shared/types/model';
 import type { Hyperparameters } from '../src-shared/types/train';
 import { TrainData } from '../src-renderer/src/ml/data';
@@ -85,8 +85,9 @@ function parse() {
   return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name, init };
 }
 
-async function md5(path: string): Promise<string> {
-  return createHash('md5').update(await readFile(path)).digest('hex');
+/** MD5 of the decompressed file: what the app's datasets:load reports, however the file is packed. */
+async function rawMd5(path: string): Promise<string> {
+  return md5Hex(await decompressIdx(await readFile(path), path));
 }
 
 async function loadSplit(dataDir: string, images: PartName, labels: PartName) {
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
   await tf.ready();
 
   const checksums = Object.fromEntries(
-    await Promise.all(PART_NAMES.map(async (p) => [p, await md5(join(dataDir, FILES[p]))] as const)),
+    await Promise.all(PART_NAMES.map(async (p) => [p, await rawMd5(join(dataDir, FILES[p]))] as const)),
   ) as Record<PartName, string>;
   const train = await loadSplit(dataDir, 'trainImages', 'trainLabels');
   const test = await loadSplit(dataDir, 'testImages', 'testLabels');
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     validationSplit: hyper.validationSplit,
     seed: hyper.seed,
     limit: hyper.limit,
+    pixelScale: hyper.pixelScale,
   });
   const model = buildModel(preset.layers, { inputShape: [train.rows, train.cols, 1], seed: hyper.seed });
   // --init: continue from a model this script saved (same preset), e.g. a short fine-tune at a
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
       `${Math.round(result.imagesPerSecond)} img/s`,
   );
 
-  const evaluation = await evaluate(model, test.images, test.labels, 10);
+  const evaluation = await evaluate(model, test.images, test.labels, 10, { pixelScale: hyper.pixelScale });
   console.log(`test loss ${evaluation.loss.toFixed(4)} test acc ${(evaluation.acc * 100).toFixed(2)}%`);
   const builtIn = out === SHIPPED_DIR;
   const meta: ModelMeta = {
@@ -186,8 +188,9 @@ async function main(): Promise<void> {
     backend,
     trainingMs: Math.round(result.trainingMs + (before?.trainingMs ?? 0)),
     createdAt: new Date().toISOString(),
-    datasetId: 'fashion-mnist',
-    datasetChecksums: checksums,
+    dataset: { id: 'fashion-mnist', name: 'Fashion-MNIST', checksums },
+    classNames: [...FASHION_MNIST_CLASSES],
+    inputShape: [train.rows, train.cols, 1],
     params: model.countParams(),
     ...(builtIn ? { builtIn: true } : {}),
   };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../src-shared/contract';
 import { dispatch, type Services } from './api';
 import { createServices } from './services/create';
-import { validators } from './validators';
+import { channelSchemas as validators } from '../src-shared/schemas/channels';
 
 let dir: string;
 let services: Services;

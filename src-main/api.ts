@@ -14,7 +14,7 @@ import {
   type Result,
 } from '../src-shared/contract';
 import { TailorError } from './services/errors';
-import { validators } from './validators';
+import { channelSchemas } from '../src-shared/schemas/channels';
 
 type ServiceFn<C> = C extends Channel ? (...args: Req<C>) => Promise<Res<C>> | Res<C> : never;
 
@@ -47,7 +47,7 @@ export async function dispatch(services: Services, channel: unknown, args: unkno
   if (!isChannel(channel)) {
     return { ok: false, error: { code: 'invalid-argument', message: `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
   }
-  const parsed = validators[channel].safeParse(args);
+  const parsed = channelSchemas[channel].safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';

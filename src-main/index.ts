@@ -6,7 +6,8 @@ import { app, BrowserWindow, dialog, nativeTheme, protocol, session, type OpenDi
 import { registerIpc, makeEmitter } from './ipc';
 import { createServices } from './services/create';
 import { serveStatic } from './services/static-files';
-import { APP_ORIGIN, APP_SCHEME, WEB_PREFERENCES, isAllowedNavigation } from './security';
+import { startOnce } from './lifecycle';
+import { APP_ORIGIN, APP_SCHEME, WEB_PREFERENCES, isAllowedNavigation, isAllowedRequest } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServer = process.env['ELECTRON_RENDERER_URL'];
@@ -21,8 +22,6 @@ if (process.platform === 'linux') app.commandLine.appendSwitch('enable-features'
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
 ]);
-
-if (!app.requestSingleInstanceLock()) app.quit();
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -43,14 +42,7 @@ function hardenContents(): void {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed.has(permission));
   // No remote content: only our own protocol (and the dev server in development) may load.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    const ok =
-      url.startsWith(`${APP_ORIGIN}/`) ||
-      url.startsWith('devtools:') ||
-      url.startsWith('data:') ||
-      url.startsWith('blob:') ||
-      (devServer !== undefined && (url.startsWith(devServer) || url.startsWith(devServer.replace('http', 'ws'))));
-    callback({ cancel: !ok });
+    callback({ cancel: !isAllowedRequest(details.url, devServer) });
   });
 }
 
@@ -75,7 +67,7 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-void app.whenReady().then(() => {
+function start(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const res = await serveStatic(rendererDir, new URL(request.url).pathname);
     return new Response(res.body as BodyInit, { status: res.status, headers: res.headers });
@@ -103,7 +95,10 @@ void app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
   });
-});
+}
+
+// A second instance hands over to the first and quits without building anything.
+startOnce(app, start);
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

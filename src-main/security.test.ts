@@ -6,6 +6,7 @@ import {
   CONTENT_SECURITY_POLICY,
   WEB_PREFERENCES,
   isAllowedNavigation,
+  isAllowedRequest,
   isTrustedSender,
   isWorkerScript,
   securityHeaders,
@@ -90,5 +91,25 @@ describe('navigation and senders', () => {
     expect(isTrustedSender(`${APP_ORIGIN}/index.html`, false)).toBe(false);
     expect(isTrustedSender('https://evil.example/', true)).toBe(false);
     expect(isTrustedSender(undefined, true)).toBe(false);
+  });
+});
+
+describe('request allow-list (no remote content)', () => {
+  it('lets the window load only our protocol, devtools, data: and blob:', () => {
+    for (const url of [`${APP_ORIGIN}/index.html`, `${APP_ORIGIN}/assets/ml.worker-abc.js`, 'data:image/png;base64,AAAA', `blob:${APP_ORIGIN}/0b1c`, 'devtools://devtools/bundled/x.html']) {
+      expect(isAllowedRequest(url), url).toBe(true);
+    }
+    for (const url of ['https://example.com/x.js', 'http://localhost:5173/', 'file:///etc/passwd', 'app://tailor.evil/index.html', 'app://other/index.html', 'ws://localhost:5173/']) {
+      expect(isAllowedRequest(url), url).toBe(false);
+    }
+  });
+
+  it('adds the dev server and its hot-reload socket in development, by origin', () => {
+    const dev = 'http://localhost:5173';
+    expect(isAllowedRequest('http://localhost:5173/src/main.ts', dev)).toBe(true);
+    expect(isAllowedRequest('ws://localhost:5173/', dev)).toBe(true);
+    expect(isAllowedRequest('http://localhost:51730/x.js', dev)).toBe(false); // a prefix match would let it in
+    expect(isAllowedRequest('http://localhost:5174/', dev)).toBe(false);
+    expect(isAllowedRequest('https://localhost:5173/', dev)).toBe(false);
   });
 });

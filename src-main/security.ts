@@ -85,6 +85,18 @@ export function isAllowedNavigation(url: string, devServer?: string): boolean {
   return origin !== null && (origin === APP_ORIGIN || (devServer !== undefined && origin === originOf(devServer)));
 }
 
+/**
+ * The only requests the window may make (no remote content): our own protocol, devtools, inline
+ * data and blobs, and in development the dev server with its hot-reload socket — compared by
+ * origin, so http://localhost:51730 is not taken for http://localhost:5173.
+ */
+export function isAllowedRequest(url: string, devServer?: string): boolean {
+  if (url.startsWith(`${APP_ORIGIN}/`) || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:')) return true;
+  const dev = devServer === undefined ? null : originOf(devServer);
+  const origin = originOf(url);
+  return dev !== null && origin !== null && (origin === dev || origin === dev.replace(/^http/, 'ws'));
+}
+
 /** Only our own top frame may call main: iframes and foreign origins are refused. */
 export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolean, devServer?: string): boolean {
   return !!frameUrl && isTopFrame && isAllowedNavigation(frameUrl, devServer);

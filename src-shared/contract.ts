@@ -1,5 +1,7 @@
 // The one IPC contract. Main registers a handler per channel from it, the preload exposes exactly
-// it, and the renderer's `window.tailor` type is derived from it — there is no second copy.
+// it, and the renderer's `window.tailor` type is derived from it — there is no second copy. Request
+// payload types are inferred from the zod schemas main validates with (schemas/), and
+// schemas/channels.ts proves its table matches this interface.
 // Channel names are "group:operation"; the preload turns them into tailor.group.operation().
 import type { AppInfo } from './types/app';
 import type {
@@ -9,7 +11,7 @@ import type {
   DatasetStatus,
   DownloadProgress,
 } from './types/dataset';
-import type { ModelArtifacts, ModelMeta, ModelSave, ModelSummary } from './types/model';
+import type { ModelArtifacts, ModelMetaPatch, ModelSave, ModelSummary } from './types/model';
 import type { RunRecord, RunSummary } from './types/run';
 
 /** Every failure crosses IPC as a value the UI can show, never as a thrown exception. */
@@ -49,7 +51,8 @@ export interface Channels {
   'models:load': { req: [id: string]; res: ModelArtifacts };
   'models:rename': { req: [id: string, name: string]; res: ModelSummary };
   'models:delete': { req: [id: string]; res: boolean };
-  'models:updateMeta': { req: [id: string, patch: Partial<Pick<ModelMeta, 'testMetrics'>>]; res: ModelSummary };
+  /** Test metrics (with the dataset they were measured on: refused unless the model's own) or pixel scale. */
+  'models:updateMeta': { req: [id: string, patch: ModelMetaPatch]; res: ModelSummary };
   /** Main asks the user for a folder and writes model.json + weights.bin there. */
   'models:export': { req: [id: string]; res: { folder: string } | null };
   /** model.json and weights files the user picked or dropped, as bytes. */

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,5 +49,39 @@ describe('bridge server close()', () => {
     expect(plainClosed).toBe(true);
     // The event stream ended rather than hanging.
     while (!(await reader.read().catch(() => ({ done: true }))).done);
+  });
+});
+
+describe('bridge server Host check (DNS rebinding)', () => {
+  let app: BridgeServer | null = null;
+  let dir = '';
+  afterEach(async () => {
+    await app?.close();
+    app = null;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A raw request with the Host header a browser sends after a rebinding attack (fetch cannot set Host). */
+  function get(path: string, host: string, method = 'GET'): Promise<number> {
+    return new Promise((ok, fail) => {
+      const req = request({ host: '127.0.0.1', port: PORT, path, method, headers: { host } }, (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      });
+      req.on('error', fail).end();
+    });
+  }
+
+  it('serves only requests addressed to a loopback name on its port', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tailor-bridge-'));
+    app = await startBridgeServer({ port: PORT, rendererDir: dir, resourcesDir: dir, dataDir: dir });
+    expect(await get('/__tailor/health', `localhost:${PORT}`)).toBe(200);
+    expect(await get('/__tailor/health', `127.0.0.1:${PORT}`)).toBe(200);
+    expect(await get('/__tailor/health', `[::1]:${PORT}`)).toBe(200);
+    for (const host of [`evil.example:${PORT}`, 'localhost', `localhost:${PORT + 1}`, `localhost.evil.example:${PORT}`]) {
+      expect(await get('/__tailor/health', host), host).toBe(403);
+      expect(await get('/__tailor/invoke/app%3Ainfo', host, 'POST'), host).toBe(403);
+      expect(await get('/index.html', host), host).toBe(403);
+    }
   });
 });

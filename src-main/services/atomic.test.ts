@@ -37,8 +37,8 @@ describe('writeFolderAtomic', () => {
     await writeFolderAtomic(join(root, 'm'), { 'x.txt': 'new', 'y.txt': 'more' });
     expect(renames).toHaveLength(2);
     expect(renames[0]![0]).toBe('m');
-    expect(renames[0]![1]).toMatch(/^\.old-m-[0-9a-f]{12}$/);
-    expect(renames[1]![0]).toMatch(/^\.tmp-m-[0-9a-f]{12}$/);
+    expect(renames[0]![1]).toMatch(/^\.old-m-p\d+-[0-9a-f]{12}$/);
+    expect(renames[1]![0]).toMatch(/^\.tmp-m-p\d+-[0-9a-f]{12}$/);
     expect(renames[1]![1]).toBe('m');
     expect(await read('m', 'x.txt')).toBe('new');
     expect(await list()).toEqual(['m']);

@@ -1,18 +1,23 @@
 // Crash-safe writes. A file is written to a temp name beside its target, fsynced, then renamed:
 // the rename is the commit point, so readers see the old file or the new one, never half of one.
-// A folder (a model: model.json + weights.bin + meta.json) is written whole into a temp folder and
-// renamed into place the same way.
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+// A folder (a model: model.json + weights.bin + meta.json; a dataset: its parts + manifest.json) is
+// written whole into a temp folder and renamed into place the same way.
+import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { TailorError } from './errors';
+import { OLD_PREFIX, TEMP_PREFIX, commitInFlight, sweepTemp, tempName } from './temp-names';
 
-export const TEMP_PREFIX = '.tmp-';
-/** A complete folder moved aside while its replacement is renamed in: restored, not swept, after a crash. */
-export const OLD_PREFIX = '.old-';
+export { OLD_PREFIX, TEMP_PREFIX, sweepTemp };
 
-function tempName(target: string, prefix = TEMP_PREFIX): string {
-  return join(dirname(target), `${prefix}${basename(target)}-${randomBytes(6).toString('hex')}`);
-}
+/** What goes into a folder: bytes or text to write, or an existing file to carry over unchanged. */
+export type FolderEntry = Uint8Array | string | { linkFrom: string };
+
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
+/** rename() onto a folder another writer has just put in place. */
+const TAKEN = new Set(['ENOTEMPTY', 'EEXIST']);
+/** Filesystems without hard links (FAT, some network shares): carried files are copied instead. */
+const NO_LINKS = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function fsyncPath(path: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
@@ -33,24 +38,40 @@ export async function renameWithRetry(from: string, to: string, tries = 8): Prom
       await fs.rename(from, to);
       return;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = codeOf(err);
       if (i >= tries - 1 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw err;
-      await new Promise((r) => setTimeout(r, 25 * 2 ** i));
+      await sleep(25 * 2 ** i);
     }
   }
+}
+
+async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
+  const handle = await fs.open(path, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function putEntry(path: string, entry: FolderEntry): Promise<void> {
+  if (typeof entry === 'string' || entry instanceof Uint8Array) return writeDurably(path, entry);
+  try {
+    await fs.link(entry.linkFrom, path); // already durable: it was fsynced when first committed
+    return;
+  } catch (err) {
+    if (!NO_LINKS.has(codeOf(err) ?? '')) throw err;
+  }
+  await fs.copyFile(entry.linkFrom, path, constants.COPYFILE_EXCL);
+  await fsyncPath(path);
 }
 
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
   await fs.mkdir(dirname(target), { recursive: true });
   const tmp = tempName(target);
   try {
-    const handle = await fs.open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeDurably(tmp, data);
     await renameWithRetry(tmp, target);
     await fsyncPath(dirname(target));
   } catch (err) {
@@ -65,76 +86,94 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
  * folder, or the old one, or (between the two renames) the old one under its `.old-` name, which
  * `sweepTemp` renames back; temp folders are garbage it removes.
  */
-export async function writeFolderAtomic(target: string, files: Record<string, Uint8Array | string>): Promise<void> {
+export async function writeFolderAtomic(target: string, files: Record<string, FolderEntry>): Promise<void> {
   const parent = dirname(target);
   await fs.mkdir(parent, { recursive: true });
   const tmp = tempName(target);
   await fs.mkdir(tmp);
   try {
-    for (const [name, data] of Object.entries(files)) {
-      const handle = await fs.open(join(tmp, name), 'wx');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
+    for (const [name, entry] of Object.entries(files)) await putEntry(join(tmp, name), entry);
     await fsyncPath(tmp);
-    let old: string | null = null;
-    try {
-      old = tempName(target, OLD_PREFIX);
-      await renameWithRetry(target, old);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      old = null;
-    }
-    try {
-      await renameWithRetry(tmp, target);
-    } catch (err) {
-      if (old) await renameWithRetry(old, target); // put the previous version back
-      throw err;
-    }
+    await swapIn(tmp, target);
     await fsyncPath(parent);
-    if (old) await fs.rm(old, { recursive: true, force: true });
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
 }
 
-/** `.old-<name>-<12 hex>` → `<name>`. */
-const OLD_NAME = /^\.old-(.+)-[0-9a-f]{12}$/;
+/**
+ * Moves `target` aside (if there is one), renames `tmp` into place, then removes the old copy.
+ * When another process commits the same target in between, the rename finds it taken: the swap
+ * is redone on top of that version (the last writer wins; every state on disk is whole).
+ */
+async function swapIn(tmp: string, target: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const old = await moveAside(target);
+    try {
+      await renameWithRetry(tmp, target);
+    } catch (err) {
+      if (old) await putBack(old, target);
+      if (TAKEN.has(codeOf(err) ?? '') && attempt < 8) continue;
+      throw err;
+    }
+    if (old) await fs.rm(old, { recursive: true, force: true });
+    return;
+  }
+}
+
+async function moveAside(target: string): Promise<string | null> {
+  const old = tempName(target, OLD_PREFIX);
+  try {
+    await renameWithRetry(target, old);
+    return old;
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Restores the previous version, unless another writer has put a newer one in place meanwhile. */
+async function putBack(old: string, target: string): Promise<void> {
+  try {
+    await renameWithRetry(old, target);
+  } catch (err) {
+    if (!TAKEN.has(codeOf(err) ?? '')) throw err;
+    await fs.rm(old, { recursive: true, force: true });
+  }
+}
+
+/** A folder's identity: a commit replaces the folder, so its inode or change time differs after. */
+async function stampOf(dir: string): Promise<string | null> {
+  return fs.stat(dir).then((s) => `${s.ino}:${s.ctimeMs}`, () => null);
+}
 
 /**
- * Cleans up after a crash. Call once when a store opens, before reading. A folder that a crash
- * left moved aside (its `.old-` copy exists but `<name>` does not) is renamed back, the newest
- * copy if there are several; every other temp or `.old-` entry is removed. Returns what it removed.
+ * Runs `read` on a folder that writeFolderAtomic commits, so that what it returns comes from one
+ * version: when a commit (of this process or another) replaced the folder during the read, or the
+ * folder was missing because a live writer was between its two renames, it reads again.
  */
-export async function sweepTemp(folder: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch {
-    return [];
+export async function readFolderConsistently<T>(dir: string, read: () => Promise<T>, tries = 40): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await stampOf(dir);
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: await read() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    const replaced = before !== (await stampOf(dir));
+    const midSwap = before === null && (await commitInFlight(dir));
+    if (!replaced && !midSwap) {
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    }
+    if (attempt >= tries) {
+      if (!outcome.ok) throw outcome.error;
+      throw new TailorError('io', `${basename(dir)} kept changing while it was read`);
+    }
+    await sleep(Math.min(50, 2 * attempt));
   }
-  const present = new Set(names);
-  const olds = new Map<string, { name: string; at: number }[]>();
-  for (const name of names) {
-    const target = OLD_NAME.exec(name)?.[1];
-    if (target === undefined || present.has(target)) continue;
-    const at = (await fs.stat(join(folder, name))).mtimeMs;
-    olds.set(target, [...(olds.get(target) ?? []), { name, at }]);
-  }
-  const restored = new Set<string>();
-  for (const [target, copies] of olds) {
-    const newest = copies.sort((a, b) => b.at - a.at)[0]!;
-    await renameWithRetry(join(folder, newest.name), join(folder, target));
-    restored.add(newest.name);
-  }
-  const swept = names.filter((n) => (n.startsWith(TEMP_PREFIX) || OLD_NAME.test(n)) && !restored.has(n));
-  await Promise.all(swept.map((n) => fs.rm(join(folder, n), { recursive: true, force: true })));
-  return swept;
 }
 
 /** Serialises async work per key (two saves to one model id run one after the other). */

@@ -172,6 +172,26 @@ describe('system copy → cache', () => {
     await expect(s.load('tiny')).rejects.toMatchObject({ code: 'not-found', message: 'Tiny is missing its test labels: import the file' });
   });
 
+  it('a cache file changed in its data (same size, good header) is caught by its checksum, even after a verified load', async () => {
+    await installSystemCopy();
+    const s = store();
+    await s.load('tiny'); // the first load of this process verifies each file's checksum once
+    await rm(system, { recursive: true });
+    const file = join(root, 'tiny', 'train-images-idx3-ubyte');
+    const bytes = await readFile(file);
+    bytes[bytes.length - 1]! ^= 0x01; // one pixel of the last image
+    await writeFile(file, bytes);
+    await expect(s.load('tiny')).rejects.toMatchObject({
+      code: 'corrupt',
+      message:
+        'The cached train-images-idx3-ubyte is damaged (its checksum differs from the one its manifest records) and was ' +
+        'removed: import the file again',
+    });
+    expect(await listCache('tiny')).not.toContain('train-images-idx3-ubyte');
+    const manifest = JSON.parse(await readFile(join(root, 'tiny', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.parts).sort()).toEqual(['testImages', 'testLabels', 'trainLabels']);
+  });
+
   it('a cache file with the right size but a broken header is rebuilt', async () => {
     await installSystemCopy();
     await store().load('tiny');

@@ -1,7 +1,8 @@
 // Finds, verifies, caches and serves IDX datasets. Per file the find order is: the app's cache
 // (root/<id>/), a system copy (Debian ships Fashion-MNIST in /usr/share/datasets), then a download
 // or an import on request. Anything from outside the cache is verified once and written into it, so
-// every later load is a few plain reads. Cache writes for one id are serialised.
+// every later load is a few plain reads. Every change commits a whole new version of the dataset's
+// folder (DatasetCache.commit); cache writes for one id are serialised.
 import { promises as fs, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Emit, GroupService } from '../api';
@@ -15,21 +16,13 @@ import {
   type PartName,
 } from '../../src-shared/types/dataset';
 import { KeyedMutex, sweepTemp } from './atomic';
-import {
-  CacheDamage,
-  checkPublished,
-  DatasetCache,
-  md5Hex,
-  verifySource,
-  type Manifest,
-  type ManifestPart,
-  type VerifiedPart,
-} from './dataset-cache';
+import { CacheDamage, checkPublished, DatasetCache, verifySource, type Manifest, type ManifestPart, type VerifiedPart } from './dataset-cache';
 import { DEFAULT_CATALOG, PART_INFO, type CatalogEntry, type CatalogPart } from './dataset-catalog';
+import { downloadAll } from './dataset-download';
 import { applyNames, checkConsistency, classify, newManifest, widenDerivedNames, type Incoming } from './dataset-import';
-import { downloadFile, type FetchFn } from './download';
+import type { FetchFn } from './download';
 import { fsError, TailorError } from './errors';
-import { checkId } from './ids';
+import { checkId, isId } from './ids';
 import { checkPair, IdxError, type IdxFile } from './idx';
 
 /** Where distributions install datasets; the Electron glue and the e2e server both use this. */
@@ -63,7 +56,9 @@ type Located =
   | { source: 'system'; file: SystemFile; cacheProblem: string | null }
   | { source: 'missing'; cacheProblem: string | null };
 
-const PROGRESS_INTERVAL_MS = 100;
+/** Another process committed a new version of the dataset while this one was reading it. */
+class ManifestChanged extends Error {}
+const sameManifest = (a: Manifest | null, b: Manifest | null) => JSON.stringify(a) === JSON.stringify(b);
 
 export class DatasetStore implements GroupService<'datasets'> {
   private readonly cache: DatasetCache;
@@ -118,39 +113,48 @@ export class DatasetStore implements GroupService<'datasets'> {
 
   async load(id: string): Promise<DatasetPayload> {
     return this.mutex.run(checkId(id, 'dataset id'), async () => {
-      await this.sweep(id);
-      const { entry, manifest, name, classNames } = await this.describe(id);
-      const m = manifest ?? newManifest(id, entry, {});
-      // Checksums of the decompressed files: a model's record matches however the data arrived.
-      const got = {} as Record<PartName, { idx: IdxFile; md5: string }>;
-      for (const part of PART_NAMES) got[part] = await this.obtain(id, entry, m, part, classNames.length);
-      const { trainImages, trainLabels, testImages, testLabels } = got;
-      const names = (i: PartName, l: PartName) => ({ images: PART_INFO[i].cacheFile, labels: PART_INFO[l].cacheFile });
-      checkPair(trainImages.idx, trainLabels.idx, names('trainImages', 'trainLabels'));
-      checkPair(testImages.idx, testLabels.idx, names('testImages', 'testLabels'));
-      if (trainImages.idx.rows !== testImages.idx.rows || trainImages.idx.cols !== testImages.idx.cols) {
-        throw new IdxError(
-          `${name}: training images are ${trainImages.idx.rows}×${trainImages.idx.cols} but test images are ` +
-            `${testImages.idx.rows}×${testImages.idx.cols}`,
-        );
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.loadOnce(id);
+        } catch (err) {
+          if (!(err instanceof ManifestChanged) || attempt >= 3) throw err instanceof ManifestChanged ? err.cause : err;
+        }
       }
-      const split = (images: IdxFile, labels: IdxFile) => ({ images: images.data, labels: labels.data, count: images.count });
-      return {
-        id,
-        name,
-        classNames,
-        rows: trainImages.idx.rows,
-        cols: trainImages.idx.cols,
-        train: split(trainImages.idx, trainLabels.idx),
-        test: split(testImages.idx, testLabels.idx),
-        checksums: {
-          trainImages: trainImages.md5,
-          trainLabels: trainLabels.md5,
-          testImages: testImages.md5,
-          testLabels: testLabels.md5,
-        },
-      };
     });
+  }
+
+  private async loadOnce(id: string): Promise<DatasetPayload> {
+    const { entry, manifest, name, classNames } = await this.describe(id);
+    const m = manifest ?? newManifest(id, entry, {});
+    // Checksums of the decompressed files: a model's record matches however the data arrived.
+    const got = {} as Record<PartName, { idx: IdxFile; md5: string }>;
+    for (const part of PART_NAMES) got[part] = await this.obtain(id, entry, m, part, classNames.length);
+    const { trainImages, trainLabels, testImages, testLabels } = got;
+    const names = (i: PartName, l: PartName) => ({ images: PART_INFO[i].cacheFile, labels: PART_INFO[l].cacheFile });
+    checkPair(trainImages.idx, trainLabels.idx, names('trainImages', 'trainLabels'));
+    checkPair(testImages.idx, testLabels.idx, names('testImages', 'testLabels'));
+    if (trainImages.idx.rows !== testImages.idx.rows || trainImages.idx.cols !== testImages.idx.cols) {
+      throw new IdxError(
+        `${name}: training images are ${trainImages.idx.rows}×${trainImages.idx.cols} but test images are ` +
+          `${testImages.idx.rows}×${testImages.idx.cols}`,
+      );
+    }
+    const split = (images: IdxFile, labels: IdxFile) => ({ images: images.data, labels: labels.data, count: images.count });
+    return {
+      id,
+      name,
+      classNames,
+      rows: trainImages.idx.rows,
+      cols: trainImages.idx.cols,
+      train: split(trainImages.idx, trainLabels.idx),
+      test: split(testImages.idx, testLabels.idx),
+      checksums: {
+        trainImages: trainImages.md5,
+        trainLabels: trainLabels.md5,
+        testImages: testImages.md5,
+        testLabels: testLabels.md5,
+      },
+    };
   }
 
   /** Fetches whatever the cache and system copies lack. A second call joins the one running. */
@@ -166,7 +170,11 @@ export class DatasetStore implements GroupService<'datasets'> {
     }
     const controller = new AbortController();
     const done = this.mutex
-      .run(id, () => this.downloadAll(entry, baseUrl, controller.signal))
+      .run(id, async () => {
+        await this.sweep(id);
+        const m = (await this.cache.readManifest(id)) ?? newManifest(id, entry, {});
+        await downloadAll(this.downloadContext(entry, m), entry, m, baseUrl, controller.signal);
+      })
       .finally(() => this.downloads.delete(id))
       .then(() => this.status(id));
     this.downloads.set(id, { controller, done });
@@ -203,6 +211,7 @@ export class DatasetStore implements GroupService<'datasets'> {
 
   private async describe(id: string) {
     checkId(id, 'dataset id');
+    await this.sweep(id);
     const entry = this.catalog.find((e) => e.id === id);
     const manifest = await this.cache.readManifest(id);
     if (entry) return { entry, manifest, name: entry.name, classNames: [...entry.classNames] };
@@ -268,12 +277,17 @@ export class DatasetStore implements GroupService<'datasets'> {
     return base && (base.endsWith('/') ? base : `${base}/`);
   }
 
+  /**
+   * Once per id: puts back a version a crash left moved aside and removes dead writers' temp
+   * folders (a live writer's, another process's included, are left alone), and clears downloads
+   * and the temp files of earlier versions inside the folder.
+   */
   private async sweep(id: string): Promise<void> {
     if (this.swept.has(id)) return;
-    const dir = this.cache.dir(id);
-    await sweepTemp(dir);
-    await sweepTemp(join(dir, 'download'));
     this.swept.add(id);
+    await sweepTemp(this.opts.root);
+    await sweepTemp(this.cache.dir(id));
+    await sweepTemp(this.cache.downloadDir(id));
   }
 
   // ── loading ────────────────────────────────────────────────────────────────────────────────────
@@ -287,6 +301,7 @@ export class DatasetStore implements GroupService<'datasets'> {
         return { idx: await this.cache.readPart(id, part, mp, classCount), md5: mp.rawMd5 };
       } catch (err) {
         if (!(err instanceof CacheDamage)) throw err;
+        if (!sameManifest(await this.cache.readManifest(id), m)) throw new ManifestChanged('changed', { cause: err });
         damage = err.message;
       }
     }
@@ -297,11 +312,7 @@ export class DatasetStore implements GroupService<'datasets'> {
       return { idx: v.idx, md5: v.rawMd5 };
     }
     const remedy = entry && this.baseUrlFor(entry) ? 'download the dataset or import the file' : 'import the file';
-    if (mp && damage) {
-      delete m.parts[part];
-      await this.cache.writeManifest(m);
-      await this.cache.removePart(id, mp);
-    }
+    if (mp && damage) await this.commit(m, [], [part]);
     if (file?.problem) throw new IdxError(file.problem); // found bad before: not re-read on every load
     if (damage) throw new TailorError('corrupt', `${damage} and was removed: ${remedy} again`);
     const name = entry?.name ?? m.name;
@@ -323,56 +334,45 @@ export class DatasetStore implements GroupService<'datasets'> {
     }
   }
 
-  /** Writes parts into the cache, then the manifest that names them. */
-  private async commit(m: Manifest, incoming: Incoming[]): Promise<void> {
+  /**
+   * Commits a new version of the dataset's folder: `incoming` parts added or replaced, `dropped`
+   * ones removed, the rest carried over. A carried part whose file is gone or the wrong size is
+   * dropped too, so the manifest only ever describes files that are there. `m` is updated only
+   * once the commit succeeded.
+   */
+  private async commit(m: Manifest, incoming: Incoming[], dropped: PartName[] = []): Promise<void> {
+    const next: Manifest = structuredClone(m);
+    const written = new Map<PartName, Uint8Array>();
+    for (const part of dropped) delete next.parts[part];
     for (const { part, v, source, origin } of incoming) {
-      const file = await this.cache.writePart(m.id, part, v.raw);
-      m.parts[part] = { file, bytes: v.raw.byteLength, count: v.idx.count, md5: v.md5, rawMd5: v.rawMd5, source, origin };
-      if (v.idx.kind === 'images') [m.rows, m.cols] = [v.idx.rows, v.idx.cols];
+      const file = PART_INFO[part].cacheFile;
+      const [bytes, count] = [v.raw.byteLength, v.idx.count];
+      next.parts[part] = { file, bytes, count, md5: v.md5, rawMd5: v.rawMd5, sha256: v.sha256, source, origin };
+      written.set(part, v.raw);
+      if (v.idx.kind === 'images') [next.rows, next.cols] = [v.idx.rows, v.idx.cols];
     }
-    await this.cache.writeManifest(m);
+    for (const part of PART_NAMES) {
+      const mp = next.parts[part];
+      if (mp && !written.has(part) && (await this.cache.checkPart(m.id, mp))) delete next.parts[part];
+    }
+    try {
+      await this.cache.commit(next, written);
+    } catch (err) {
+      throw fsError(err, `Saving ${next.name} to the dataset cache`);
+    }
+    Object.assign(m, next);
   }
 
-  // ── downloading ────────────────────────────────────────────────────────────────────────────────
-
-  private async downloadAll(entry: CatalogEntry, baseUrl: string, signal: AbortSignal): Promise<void> {
-    const id = entry.id;
-    await this.sweep(id);
-    const m = (await this.cache.readManifest(id)) ?? newManifest(id, entry, {});
-    // Progress over all four files, weighted by their (known) decompressed sizes.
-    const weight = (p: PartName) =>
-      PART_INFO[p].kind === 'images' ? 16 + entry.parts[p].count * entry.rows * entry.cols : 8 + entry.parts[p].count;
-    const totalWeight = PART_NAMES.reduce((s, p) => s + weight(p), 0);
-    let doneWeight = 0;
-    let part: PartName = PART_NAMES[0]!;
-    let [received, total] = [0, 0];
-    const report = (state: DownloadProgress['state'], message?: string) => {
-      const current = total ? weight(part) * Math.min(1, received / total) : 0;
-      const fraction = state === 'done' ? 1 : (doneWeight + current) / totalWeight;
-      this.opts.emit('datasets:progress', { id, part, received, total, fraction, state, ...(message ? { message } : {}) });
+  private downloadContext(entry: CatalogEntry, m: Manifest) {
+    return {
+      emit: this.opts.emit,
+      ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+      ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
+      downloadDir: this.cache.downloadDir(entry.id),
+      haveLocally: (part: PartName) => this.haveLocally(entry, m, part),
+      verify: (bytes: Uint8Array, fileName: string, part: PartName) => verifyPublished(bytes, fileName, entry, part),
+      commit: (target: Manifest, incoming: Incoming[]) => this.commit(target, incoming),
     };
-    try {
-      for (part of PART_NAMES) {
-        [received, total] = [0, 0];
-        if (!(await this.haveLocally(entry, m, part))) {
-          let last = 0;
-          await this.downloadPart(entry, m, part, baseUrl, signal, (r, t) => {
-            [received, total] = [r, t];
-            const now = Date.now();
-            if (now - last >= PROGRESS_INTERVAL_MS || r === t) {
-              last = now;
-              report('running');
-            }
-          });
-        }
-        doneWeight += weight(part);
-      }
-      report('done');
-    } catch (err) {
-      const e = err instanceof TailorError ? err : fsError(err, `Downloading ${entry.name}`);
-      report(e.code === 'cancelled' ? 'cancelled' : 'failed', e.message);
-      throw e;
-    }
   }
 
   /** True when the part is cached or could be cached from a good system copy (no network needed). */
@@ -389,51 +389,10 @@ export class DatasetStore implements GroupService<'datasets'> {
       throw err;
     }
   }
-
-  private async downloadPart(
-    entry: CatalogEntry,
-    m: Manifest,
-    part: PartName,
-    baseUrl: string,
-    signal: AbortSignal,
-    onProgress: (received: number, total: number) => void,
-  ): Promise<void> {
-    const cp = entry.parts[part];
-    const url = new URL(cp.file, baseUrl).href;
-    const dest = join(this.cache.dir(entry.id), 'download', cp.file);
-    try {
-      // A file left by a run interrupted after its download completed is reused if intact.
-      const leftover = await fs.readFile(dest).catch(() => null);
-      if (!leftover || md5Hex(leftover) !== cp.md5) {
-        await downloadFile({
-          url,
-          dest,
-          md5: cp.md5,
-          signal,
-          ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
-          ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
-          onProgress,
-        });
-      }
-      const v = await verifyPublished(await fs.readFile(dest), cp.file, entry, part);
-      await this.commit(m, [{ part, v, source: 'download', origin: url }]);
-    } finally {
-      await fs.rm(dest, { force: true });
-    }
-  }
 }
 
 async function verifyPublished(bytes: Uint8Array, fileName: string, entry: CatalogEntry, part: PartName) {
   const v = await verifySource(bytes, fileName, { expect: PART_INFO[part].kind, classCount: entry.classNames.length });
   checkPublished(v, fileName, entry.parts[part], `${entry.name} ${PART_INFO[part].label}`);
   return v;
-}
-
-function isId(name: string): boolean {
-  try {
-    checkId(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DownloadProgress, PartName } from '../../src-shared/types/dataset';
 import { DatasetStore } from './datasets';
 import { downloadFile } from './download';
@@ -33,6 +34,10 @@ beforeAll(async () => {
     const [, mode = '', file = ''] = (req.url ?? '').split('/');
     const key = `${mode}/${file}`;
     hits.set(key, (hits.get(key) ?? 0) + 1);
+    if (mode === 'loop') return void res.writeHead(302, { location: `/loop/${file}` }).end();
+    if (mode === 'tofile') return void res.writeHead(302, { location: 'file:///etc/passwd' }).end();
+    if (mode === 'moved') return void res.writeHead(301, { location: `/hop/${file}` }).end();
+    if (mode === 'hop') return void res.writeHead(307, { location: `/good/${file}` }).end();
     const bytes = byFile.get(file);
     if (!bytes || mode === 'missing') return void res.writeHead(404).end();
     if (mode === 'corrupt' && file === TRAIN_IMAGES) {
@@ -62,6 +67,7 @@ beforeEach(async () => {
   hits.clear();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -195,6 +201,47 @@ describe('DatasetStore.download', () => {
       message: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:\\d+ answered 404 Not Found for ${TRAIN_IMAGES}$`)),
     });
     expect(hits.get(`missing/${TRAIN_IMAGES}`)).toBe(1);
+  });
+
+  it('follows ordinary redirects', async () => {
+    expect((await store('moved').download('tiny')).ready).toBe(true);
+    expect(hits.get(`hop/${TRAIN_IMAGES}`)).toBe(1);
+  });
+
+  it('names a redirect loop, without retrying', async () => {
+    await expect(store('loop').download('tiny')).rejects.toMatchObject({
+      code: 'network',
+      message: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:\\d+ redirected ${TRAIN_IMAGES} in a loop \\(1 redirects\\): the server is misconfigured$`)),
+    });
+    expect(hits.get(`loop/${TRAIN_IMAGES}`)).toBe(1); // it points back at itself: seen once is enough
+  });
+
+  it('refuses a redirect to file:// (or any scheme but http and https), without retrying', async () => {
+    await expect(store('tofile').download('tiny')).rejects.toMatchObject({
+      code: 'network',
+      message: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:\\d+ redirected ${TRAIN_IMAGES} to file:///etc/passwd: Tailor only follows http and https links$`)),
+    });
+    expect(hits.get(`tofile/${TRAIN_IMAGES}`)).toBe(1);
+    expect(await filesUnder()).toEqual([]);
+  });
+
+  it('says the disk is full (io), without retrying it as a dropped connection', async () => {
+    const realOpen = fs.open.bind(fs);
+    vi.spyOn(fs, 'open').mockImplementation(async (path, flags, mode) => {
+      const handle = await realOpen(path, flags, mode);
+      if (String(path).includes('.tmp-') && flags === 'wx') {
+        handle.write = (async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }) as typeof handle.write;
+      }
+      return handle;
+    });
+    const s = store('good');
+    await expect(s.download('tiny')).rejects.toMatchObject({ code: 'io', message: `Saving ${TRAIN_IMAGES}: the disk is full` });
+    expect(hits.get(`good/${TRAIN_IMAGES}`)).toBe(1);
+    expect(events.at(-1)).toMatchObject({ state: 'failed', message: `Saving ${TRAIN_IMAGES}: the disk is full` });
+    vi.restoreAllMocks();
+    expect(await filesUnder()).toEqual([]);
   });
 
   it('refuses datasets that have no download location', async () => {

@@ -2,11 +2,12 @@
 // file beside the target (hashed on the way), and the rename to `dest` is the commit point, so the
 // cache never holds a partial or corrupt file. Network failures are retried with backoff; a
 // checksum mismatch or an HTTP 4xx is not (the same bytes would come back).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { renameWithRetry, TEMP_PREFIX } from './atomic';
-import { TailorError } from './errors';
+import { basename, dirname } from 'node:path';
+import { renameWithRetry } from './atomic';
+import { tempName } from './temp-names';
+import { TailorError, fsError } from './errors';
 
 export type FetchFn = typeof fetch;
 
@@ -78,85 +79,151 @@ export async function downloadFile(req: DownloadRequest): Promise<Downloaded> {
   }
 }
 
+/** Redirects followed before a download is called a redirect loop. */
+export const MAX_REDIRECTS = 10;
+
+interface Attempt {
+  req: DownloadRequest;
+  host: string;
+  file: string;
+  signal: AbortSignal;
+  /** Restarts the stall timer: called whenever bytes arrive. */
+  alive: () => void;
+  connected: boolean;
+  received: number;
+  total: number;
+}
+
 async function attemptOnce(req: DownloadRequest): Promise<Downloaded> {
-  const { host } = new URL(req.url);
-  const file = basename(new URL(req.url).pathname) || req.url;
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  const url = new URL(req.url);
   const stallMs = req.stallMs ?? DEFAULT_STALL_MS;
   if (req.signal?.aborted) throw cancelled();
-
   const stall = new AbortController();
-  const signal = req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal;
   let timer = setTimeout(() => stall.abort(), stallMs);
-  const alive = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => stall.abort(), stallMs);
+  const a: Attempt = {
+    req,
+    host: url.host,
+    file: basename(url.pathname) || req.url,
+    signal: req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal,
+    alive: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), stallMs);
+    },
+    connected: false,
+    received: 0,
+    total: 0,
   };
-
-  let received = 0;
-  let total = 0;
-  let connected = false;
-  const tmp = join(dirname(req.dest), `${TEMP_PREFIX}${basename(req.dest)}-${randomBytes(6).toString('hex')}`);
-  let handle: fs.FileHandle | undefined;
+  const tmp = tempName(req.dest);
   try {
-    const res = await (req.fetch ?? fetch)(req.url, { signal, headers: { 'accept-encoding': 'identity' } });
-    connected = true;
-    alive();
-    if (!res.ok || !res.body) {
-      await res.body?.cancel().catch(() => undefined);
-      const msg = `${host} answered ${res.status} ${res.statusText} for ${file}`.trim();
-      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new TransientError(msg);
-      throw new TailorError('network', msg);
-    }
-    total = Number(res.headers.get('content-length')) || 0;
-    if (total > maxBytes) {
-      await res.body.cancel().catch(() => undefined);
-      throw new TailorError('network', `${file} is ${size(total)}, more than the ${size(maxBytes)} allowed`);
-    }
-    await fs.mkdir(dirname(req.dest), { recursive: true });
-    handle = await fs.open(tmp, 'wx');
-    const hash = createHash('md5');
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-      alive();
-      received += chunk.byteLength;
-      if (received > maxBytes) throw new TailorError('network', `${file} is larger than the ${size(maxBytes)} allowed`);
-      hash.update(chunk);
-      await handle.write(chunk);
-      req.onProgress?.(received, total);
-    }
-    if (total && received !== total) {
-      throw new TransientError(`The connection to ${host} dropped after ${size(received)} of ${size(total)} (${file})`);
-    }
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    const md5 = hash.digest('hex');
-    if (req.md5 && md5 !== req.md5.toLowerCase()) {
-      throw new TailorError(
-        'corrupt',
-        `${file} from ${host} is damaged: its MD5 is ${md5}, expected ${req.md5.toLowerCase()}`,
-      );
-    }
-    await renameWithRetry(tmp, req.dest);
-    return { path: req.dest, bytes: received, md5 };
+    const res = await connect(a);
+    const md5 = await saveBody(a, res, tmp);
+    await onDisk(a, () => renameWithRetry(tmp, req.dest));
+    return { path: req.dest, bytes: a.received, md5 };
   } catch (err) {
-    await handle?.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
-    if (req.signal?.aborted) throw cancelled();
-    if (err instanceof TailorError) throw err;
-    if (stall.signal.aborted) {
-      const wait = stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`;
-      throw new TransientError(`The download from ${host} stalled: no data for ${wait}`, { cause: err });
-    }
-    const code = errnoCode(err);
-    if (!connected && (code === undefined || UNREACHABLE.has(code))) {
-      throw new TransientError(`Could not reach ${host}: are you offline?`, { cause: err });
-    }
-    const where = connected ? ` after ${size(received)}${total ? ` of ${size(total)}` : ''}` : '';
-    throw new TransientError(`The connection to ${host} dropped${where} (${file})`, { cause: err });
+    throw failure(a, err, stall.signal.aborted, stallMs);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Fetches, following redirects itself (at most MAX_REDIRECTS, http and https only) so that a loop
+ * or a redirect to file:// is named as such instead of surfacing as "are you offline?".
+ */
+async function connect(a: Attempt): Promise<Response> {
+  let url = a.req.url;
+  const visited = new Set<string>([url]);
+  for (let hops = 0; ; hops++) {
+    const res = await (a.req.fetch ?? fetch)(url, { signal: a.signal, redirect: 'manual', headers: { 'accept-encoding': 'identity' } });
+    a.alive();
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) {
+      a.connected = true;
+      return checkResponse(a, res);
+    }
+    await res.body?.cancel().catch(() => undefined);
+    const next = new URL(location, url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new TailorError('network', `${a.host} redirected ${a.file} to ${next.href.slice(0, 120)}: Tailor only follows http and https links`);
+    }
+    if (visited.has(next.href) || hops >= MAX_REDIRECTS) {
+      throw new TailorError('network', `${a.host} redirected ${a.file} in a loop (${hops + 1} redirects): the server is misconfigured`);
+    }
+    visited.add(next.href);
+    url = next.href;
+  }
+}
+
+function checkResponse(a: Attempt, res: Response): Response {
+  if (!res.ok || !res.body) {
+    void res.body?.cancel().catch(() => undefined);
+    const msg = `${a.host} answered ${res.status} ${res.statusText} for ${a.file}`.trim();
+    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new TransientError(msg);
+    throw new TailorError('network', msg);
+  }
+  const maxBytes = a.req.maxBytes ?? DEFAULT_MAX_BYTES;
+  a.total = Number(res.headers.get('content-length')) || 0;
+  if (a.total > maxBytes) {
+    void res.body.cancel().catch(() => undefined);
+    throw new TailorError('network', `${a.file} is ${size(a.total)}, more than the ${size(maxBytes)} allowed`);
+  }
+  return res;
+}
+
+/** Streams the body into `tmp`, hashing it; returns its MD5 once it is complete, synced and as expected. */
+async function saveBody(a: Attempt, res: Response, tmp: string): Promise<string> {
+  const maxBytes = a.req.maxBytes ?? DEFAULT_MAX_BYTES;
+  const handle = await onDisk(a, async () => {
+    await fs.mkdir(dirname(a.req.dest), { recursive: true });
+    return fs.open(tmp, 'wx');
+  });
+  try {
+    const hash = createHash('md5');
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      a.alive();
+      a.received += chunk.byteLength;
+      if (a.received > maxBytes) throw new TailorError('network', `${a.file} is larger than the ${size(maxBytes)} allowed`);
+      hash.update(chunk);
+      await onDisk(a, () => handle.write(chunk));
+      a.req.onProgress?.(a.received, a.total);
+    }
+    if (a.total && a.received !== a.total) {
+      throw new TransientError(`The connection to ${a.host} dropped after ${size(a.received)} of ${size(a.total)} (${a.file})`);
+    }
+    await onDisk(a, () => handle.sync());
+    const md5 = hash.digest('hex');
+    const expected = a.req.md5?.toLowerCase();
+    if (expected && md5 !== expected) throw new TailorError('corrupt', `${a.file} from ${a.host} is damaged: its MD5 is ${md5}, expected ${expected}`);
+    return md5;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** A failure of the local disk (full, read-only, no permission) is an 'io' error: never retried as a network one. */
+async function onDisk<T>(a: Attempt, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw fsError(err, `Saving ${a.file}`);
+  }
+}
+
+/** What a failed attempt is: cancelled, a TailorError as thrown, or a network failure worth retrying. */
+function failure(a: Attempt, err: unknown, stalled: boolean, stallMs: number): unknown {
+  if (a.req.signal?.aborted) return cancelled();
+  if (err instanceof TailorError) return err;
+  if (stalled) {
+    const wait = stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`;
+    return new TransientError(`The download from ${a.host} stalled: no data for ${wait}`, { cause: err });
+  }
+  const code = errnoCode(err);
+  if (!a.connected && (code === undefined || UNREACHABLE.has(code))) {
+    return new TransientError(`Could not reach ${a.host}: are you offline?`, { cause: err });
+  }
+  const where = a.connected ? ` after ${size(a.received)}${a.total ? ` of ${size(a.total)}` : ''}` : '';
+  return new TransientError(`The connection to ${a.host} dropped${where} (${a.file})`, { cause: err });
 }
 
 function cancelled(): TailorError {

@@ -1,14 +1,17 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import { ID_PATTERN } from '../../src-shared/schemas/common';
 import { TailorError } from './errors';
 
 // Ids are what the renderer sends instead of paths; main resolves them inside its own folders.
-const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
+/** True for a name that is a valid id (e.g. a folder in a store that is one of its entries). */
+export function isId(id: unknown): id is string {
+  return typeof id === 'string' && ID_PATTERN.test(id) && !RESERVED.test(id);
+}
+
 export function checkId(id: unknown, what = 'id'): string {
-  if (typeof id !== 'string' || !ID_RE.test(id) || RESERVED.test(id)) {
-    throw new TailorError('invalid-argument', `${what} must be 1–64 lowercase letters, digits, '-' or '_'`);
-  }
+  if (!isId(id)) throw new TailorError('invalid-argument', `${what} must be 1–64 lowercase letters, digits, '-' or '_'`);
   return id;
 }
 

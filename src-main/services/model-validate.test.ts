@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TailorError } from './errors';
 import {
   canonicalModelJson,
-  checkModelFiles,
+  checkFiniteWeights,
   checkModelJson,
   checkWeightBytes,
-  parseJsonObject,
+  gatherShards,
   weightPaths,
   type WeightSpec,
 } from './model-validate';
+import { parseJsonObject } from './json';
 
 const input = (config: Record<string, unknown> = { batch_input_shape: [null, 28, 28, 1] }) => ({ class_name: 'Flatten', config });
 const dense = (units = 10) => ({ class_name: 'Dense', config: { units } });
@@ -46,6 +47,12 @@ describe('parseJsonObject', () => {
     expect(failure(() => parseJsonObject('[1,2]', 'meta.json')).message).toBe('meta.json does not hold a JSON object');
     expect(failure(() => parseJsonObject('null', 'meta.json')).message).toBe('meta.json does not hold a JSON object');
   });
+
+  it('calls JSON nested deeper than the limit corrupt (it would overflow the stack of whatever walks it)', () => {
+    const deep = `{"modelTopology":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    expect(failure(() => parseJsonObject(deep, 'model.json'))).toMatchObject({ code: 'corrupt', message: 'model.json nests deeper than 100 levels' });
+    expect(parseJsonObject(`{"a":${'['.repeat(98)}${']'.repeat(98)}}`, 'x.json')).toHaveProperty('a');
+  });
 });
 
 describe('checkModelJson', () => {
@@ -71,8 +78,18 @@ describe('checkModelJson', () => {
     ['camelCase batchInputShape', sequential([input({ batchInputShape: [null, 28, 28, 1] }), dense()])],
     ['Keras 3 InputLayer batch_shape', { class_name: 'Functional', config: { layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1] } }, dense(), { class_name: 'Activation', config: {} }] } }],
     ['10 outputs after a hidden Dense', sequential([input(), dense(128), dense(10)])],
-  ])('reads the input shape and class count from %s', (_form, modelTopology) => {
-    expect(checkModelJson(modelJson({ modelTopology })).declaredBytes).toBe(31_400);
+  ])('reads the input shape and class count model.json states from %s', (_form, modelTopology) => {
+    const checked = checkModelJson(modelJson({ modelTopology }));
+    expect(checked.declaredBytes).toBe(31_400);
+    expect(checked.io).toEqual({ inputShape: [28, 28, 1], classes: 10 });
+  });
+
+  it('leaves unknown what model.json does not state (the built graph is checked at import and save)', () => {
+    expect(checkModelJson(modelJson({ modelTopology: sequential([input({}), dense(5)]) })).io).toEqual({ inputShape: null, classes: 5 });
+    expect(checkModelJson(modelJson({ modelTopology: sequential([input(), { class_name: 'Flatten', config: {} }]) })).io).toEqual({
+      inputShape: [28, 28, 1],
+      classes: null,
+    });
   });
 
   it.each([
@@ -87,11 +104,9 @@ describe('checkModelJson', () => {
     ['an unknown quantization', { weightsManifest: [{ paths: [], weights: [{ name: 'k', shape: [1], dtype: 'float32', quantization: { dtype: 'int4' } }] }] }, 'corrupt', 'weight "k" has unsupported quantization'],
     ['an impossible size', { weightsManifest: [{ paths: [], weights: [{ name: 'k', shape: [2 ** 40, 2 ** 40], dtype: 'float32' }] }] }, 'corrupt', 'the weights manifest declares an impossible size'],
     ['no layers', { modelTopology: sequential([]) }, 'corrupt', 'model.json has no layers in its modelTopology'],
-    ['no input shape', { modelTopology: sequential([input({}), dense()]) }, 'invalid-argument', 'model.json does not declare the input shape of its first layer'],
-    ['colour input', { modelTopology: sequential([input({ batch_input_shape: [null, 28, 28, 3] }), dense()]) }, 'invalid-argument', 'the model takes input [null,28,28,3]; Tailor needs [null,28,28,1] (28×28 grey images)'],
-    ['a fixed batch size', { modelTopology: sequential([input({ batch_input_shape: [32, 28, 28, 1] }), dense()]) }, 'invalid-argument', /takes input \[32,28,28,1\]/],
-    ['no Dense layer', { modelTopology: sequential([input()]) }, 'invalid-argument', 'the model has no Dense output layer'],
-    ['100 classes', { modelTopology: sequential([input(), dense(100)]) }, 'invalid-argument', 'the model has 100 outputs; Tailor needs 10, one per class'],
+    ['a weight listed twice', { weightsManifest: [{ paths: ['a.bin'], weights: specs }, { paths: ['b.bin'], weights: specs.slice(1) }] }, 'corrupt', 'the weights manifest lists weight "dense/bias" twice'],
+    ['a quantization scale that is not finite', { weightsManifest: [{ paths: [], weights: [{ name: 'k', shape: [1], dtype: 'float32', quantization: { dtype: 'uint8', scale: null, min: 0 } }] }] }, 'corrupt', 'weight "k" has a quantization scale that is not a finite number'],
+    ['1.5 GiB of weights', { weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'k', shape: [3 * 2 ** 27], dtype: 'float32' }] }] }, 'invalid-argument', "the model's weights are 1.50 GiB; Tailor reads models of up to 256.0 MiB"],
   ])('refuses %s', (_what, over, code, message) => {
     const err = failure(() => checkModelJson(modelJson(over)));
     expect(err.code).toBe(code);
@@ -130,7 +145,7 @@ describe('checkWeightBytes', () => {
   });
 });
 
-describe('checkModelFiles', () => {
+describe('gatherShards', () => {
   const small: WeightSpec[] = [
     { name: 'a', shape: [2], dtype: 'bool' },
     { name: 'b', shape: [3], dtype: 'bool' },
@@ -143,7 +158,6 @@ describe('checkModelFiles', () => {
       { paths: ['three.bin'], weights: small.slice(2) },
     ],
   });
-  const bytes = new TextEncoder().encode(JSON.stringify(json));
 
   it('concatenates shards in manifest order and stores them as one weights.bin', () => {
     const files = new Map([
@@ -152,9 +166,9 @@ describe('checkModelFiles', () => {
       ['two.bin', Uint8Array.of(3, 4, 5)],
       ['unrelated.txt', Uint8Array.of(9)],
     ]);
-    const out = checkModelFiles(bytes, files);
-    expect([...out.weights]).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(out.modelJson).toEqual({
+    const checked = checkModelJson(json);
+    expect([...gatherShards(checked, files)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(canonicalModelJson(checked)).toEqual({
       format: 'layers-model',
       generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
       convertedBy: null,
@@ -165,12 +179,12 @@ describe('checkModelFiles', () => {
 
   it('refuses a missing shard and a wrong total', () => {
     const missing = new Map([['one.bin', Uint8Array.of(1, 2)], ['three.bin', Uint8Array.of(6)]]);
-    expect(failure(() => checkModelFiles(bytes, missing))).toMatchObject({
+    expect(failure(() => gatherShards(checkModelJson(json), missing))).toMatchObject({
       code: 'invalid-argument',
       message: 'model.json lists weights file "two.bin", which is not among the chosen files',
     });
     const short = new Map([['one.bin', Uint8Array.of(1, 2)], ['two.bin', Uint8Array.of(3, 4)], ['three.bin', Uint8Array.of(6)]]);
-    expect(failure(() => checkModelFiles(bytes, short)).message).toBe('weights are 1 byte short of the 6 bytes the manifest declares');
+    expect(failure(() => gatherShards(checkModelJson(json), short)).message).toBe('weights are 1 byte short of the 6 bytes the manifest declares');
   });
 
   it('canonical form drops in-memory fields and keeps the rest of model.json', () => {
@@ -179,5 +193,44 @@ describe('checkModelFiles', () => {
     expect(out).not.toHaveProperty('weightSpecs');
     expect(out).not.toHaveProperty('weightData');
     expect(out).toMatchObject({ trainingConfig: { loss: 'x' }, generatedBy: 'Tailor', weightsManifest: [{ paths: ['weights.bin'], weights: specs }] });
+  });
+});
+
+describe('checkFiniteWeights', () => {
+  const f32 = (values: number[], offset = 0) => {
+    const bytes = new Uint8Array(offset + values.length * 4);
+    const view = new DataView(bytes.buffer);
+    values.forEach((v, i) => view.setFloat32(offset + i * 4, v, true));
+    return bytes.subarray(offset);
+  };
+  const two: WeightSpec[] = [
+    { name: 'k', shape: [2], dtype: 'float32' },
+    { name: 'b', shape: [2], dtype: 'float32' },
+  ];
+
+  it('accepts finite weights, aligned or not in their buffer', () => {
+    expect(() => checkFiniteWeights(two, f32([1, -2, 3.5, 0]))).not.toThrow();
+    expect(() => checkFiniteWeights(two, f32([1, -2, 3.5, 0], 1))).not.toThrow();
+  });
+
+  it.each([
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, '+Infinity'],
+    [Number.NEGATIVE_INFINITY, '-Infinity'],
+  ])('refuses %s, naming the weight and element', (value, what) => {
+    for (const offset of [0, 3]) {
+      expect(failure(() => checkFiniteWeights(two, f32([1, 2, 3, value], offset)))).toMatchObject({
+        code: 'corrupt',
+        message: `weight "b" holds ${what} (element 1): every prediction would be NaN`,
+      });
+    }
+  });
+
+  it('checks float16-quantized weights too and leaves int32 alone', () => {
+    const half: WeightSpec[] = [{ name: 'h', shape: [2], dtype: 'float32', quantization: { dtype: 'float16' } }];
+    expect(() => checkFiniteWeights(half, Uint8Array.of(0x00, 0x3c, 0x00, 0xc0))).not.toThrow(); // 1, -2
+    expect(failure(() => checkFiniteWeights(half, Uint8Array.of(0x00, 0x3c, 0x00, 0x7c))).message).toMatch(/weight "h" holds \+Infinity \(element 1\)/);
+    expect(failure(() => checkFiniteWeights(half, Uint8Array.of(0x01, 0xfc, 0x00, 0x3c))).message).toMatch(/weight "h" holds NaN \(element 0\)/);
+    expect(() => checkFiniteWeights([{ name: 'i', shape: [1], dtype: 'int32' }], Uint8Array.of(0xff, 0xff, 0x80, 0x7f))).not.toThrow();
   });
 });

@@ -2,14 +2,20 @@
 // renderer. tfjs itself trusts model.json: decodeWeights slices whatever bytes it is given, so a
 // truncated weights file loads as garbage or fails deep inside tfjs. Every check here fails with a
 // TailorError whose message names the problem: 'corrupt' for damaged content, 'invalid-argument'
-// for a well-formed model Tailor cannot use (wrong shape, files the user did not pick).
+// for a well-formed model Tailor cannot use (wrong shape, too large, files the user did not pick).
+// checkModel is the whole check (import and save); checkModelJson the part that needs no weights
+// and no TensorFlow.js (listing and loading stored models).
+import { MODEL_LIMITS } from '../../src-shared/limits';
 import { TailorError } from './errors';
+import { isObject, parseJsonObject } from './json';
+import { checkModelGraph } from './model-graph';
+import { topologyIo, type TopologyIo } from './model-topology';
 
 export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: string;
-  quantization?: { dtype: string };
+  quantization?: { dtype: string; scale?: number; min?: number };
 }
 
 export interface WeightGroup {
@@ -23,31 +29,34 @@ export interface CheckedModelJson {
   /** All weight specs, in manifest order: the order of the bytes in the concatenated shards. */
   specs: WeightSpec[];
   declaredBytes: number;
+  /** What model.json states about its input and classes. */
+  io: TopologyIo;
 }
 
-export const INPUT_SHAPE = [null, 28, 28, 1] as const;
-export const CLASS_COUNT = 10;
+/** One input image's [rows, cols, channels] and the number of classes the model scores, as built. */
+export interface ModelIo {
+  inputShape: [number, number, 1];
+  classes: number;
+}
+
+/** A model that passed every check, in the form Tailor stores. */
+export interface CheckedModel {
+  modelJson: Record<string, unknown>;
+  weights: Uint8Array;
+  specs: WeightSpec[];
+  io: ModelIo;
+}
 
 const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
+/** model.json nests ~10 levels; JSON that nests far deeper would overflow the stack of what reads it. */
+export const MODEL_JSON_MAX_DEPTH = 100;
 
 const corrupt = (message: string) => new TailorError('corrupt', message);
 const unusable = (message: string) => new TailorError('invalid-argument', message);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** Parses a JSON file that must hold an object; `what` names the file in the message. */
-export function parseJsonObject(bytes: Uint8Array | string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new TailorError('corrupt', `${what} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (!isObject(value)) throw corrupt(`${what} does not hold a JSON object`);
-  return value;
-}
+export const sizeText = (n: number) =>
+  n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${fmt(n)} bytes`;
 
 function checkSpec(spec: unknown, where: string): WeightSpec {
   if (!isObject(spec) || typeof spec.name !== 'string') throw corrupt(`${where} has no weight name`);
@@ -58,8 +67,14 @@ function checkSpec(spec: unknown, where: string): WeightSpec {
   if (typeof dtype !== 'string' || !(dtype in BYTES_PER_ELEMENT)) {
     throw corrupt(`weight "${spec.name}" has unsupported dtype ${JSON.stringify(dtype)}`);
   }
-  if (quantization !== undefined && !(isObject(quantization) && typeof quantization.dtype === 'string' && quantization.dtype in QUANTIZED_BYTES)) {
-    throw corrupt(`weight "${spec.name}" has unsupported quantization`);
+  if (quantization !== undefined) {
+    const ok = isObject(quantization) && typeof quantization.dtype === 'string' && quantization.dtype in QUANTIZED_BYTES;
+    if (!ok) throw corrupt(`weight "${spec.name}" has unsupported quantization`);
+    for (const key of ['scale', 'min'] as const) {
+      if (quantization[key] !== undefined && !Number.isFinite(quantization[key])) {
+        throw corrupt(`weight "${spec.name}" has a quantization ${key} that is not a finite number`);
+      }
+    }
   }
   return spec as unknown as WeightSpec;
 }
@@ -71,7 +86,8 @@ export function specBytes(spec: WeightSpec): number {
 }
 
 /**
- * Checks model.json's structure, its input shape and class count. For `save` the renderer may send
+ * Checks model.json's structure: its topology is there, its weights manifest is well formed, names
+ * each weight once and declares a size Tailor can read back. For `save` the renderer may send
  * tf.io.ModelArtifacts' `weightSpecs` instead of a manifest (`allowWeightSpecs`).
  */
 export function checkModelJson(json: Record<string, unknown>, allowWeightSpecs = false): CheckedModelJson {
@@ -79,12 +95,30 @@ export function checkModelJson(json: Record<string, unknown>, allowWeightSpecs =
     throw unusable(`model.json is a ${String(json.format)}; Tailor needs a TensorFlow.js layers-model`);
   }
   if (!isObject(json.modelTopology)) throw corrupt('model.json has no modelTopology');
+  const groups = manifestGroups(json, allowWeightSpecs);
+  const specs = groups.flatMap((g) => g.weights);
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name)) throw corrupt(`the weights manifest lists weight "${s.name}" twice`);
+    seen.add(s.name);
+  }
+  const declaredBytes = specs.reduce((sum, s) => sum + specBytes(s), 0);
+  if (!Number.isSafeInteger(declaredBytes)) throw corrupt('the weights manifest declares an impossible size');
+  if (declaredBytes > MODEL_LIMITS.weightBytes) {
+    throw unusable(
+      `the model's weights are ${sizeText(declaredBytes)}; Tailor reads models of up to ${sizeText(MODEL_LIMITS.weightBytes)}`,
+    );
+  }
+  return { json, groups, specs, declaredBytes, io: topologyIo(json.modelTopology) };
+}
+
+function manifestGroups(json: Record<string, unknown>, allowWeightSpecs: boolean): WeightGroup[] {
   let manifest = json.weightsManifest;
   if (manifest === undefined && allowWeightSpecs && Array.isArray(json.weightSpecs)) {
     manifest = [{ paths: ['weights.bin'], weights: json.weightSpecs }];
   }
   if (!Array.isArray(manifest)) throw corrupt('model.json has no weightsManifest');
-  const groups = manifest.map((group: unknown, g): WeightGroup => {
+  return manifest.map((group: unknown, g): WeightGroup => {
     if (!isObject(group) || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) {
       throw corrupt(`weightsManifest[${g}] has no list of paths`);
     }
@@ -94,39 +128,6 @@ export function checkModelJson(json: Record<string, unknown>, allowWeightSpecs =
       weights: group.weights.map((s: unknown, i) => checkSpec(s, `weightsManifest[${g}].weights[${i}]`)),
     };
   });
-  const specs = groups.flatMap((g) => g.weights);
-  const declaredBytes = specs.reduce((sum, s) => sum + specBytes(s), 0);
-  if (!Number.isSafeInteger(declaredBytes)) throw corrupt('the weights manifest declares an impossible size');
-  checkInputOutput(json.modelTopology);
-  return { json, groups, specs, declaredBytes };
-}
-
-/** The layer list of a Keras/tfjs topology: Sequential or functional, with or without `model_config`. */
-function topologyLayers(topology: Record<string, unknown>): Record<string, unknown>[] {
-  const model = isObject(topology.model_config) ? topology.model_config : topology;
-  const config = model.config;
-  const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(layers) || layers.length === 0) throw corrupt('model.json has no layers in its modelTopology');
-  return layers.map((l) => (isObject(l) ? l : {}));
-}
-
-const layerConfig = (layer: Record<string, unknown>) => (isObject(layer.config) ? layer.config : {});
-
-function checkInputOutput(topology: Record<string, unknown>): void {
-  const layers = topologyLayers(topology);
-  const first = layerConfig(layers[0] ?? {});
-  // Keras 2 and tfjs write batch_input_shape; tfjs' camelCase form and Keras 3's InputLayer differ.
-  const input = first.batch_input_shape ?? first.batchInputShape ?? first.batch_shape;
-  if (!Array.isArray(input)) throw unusable('model.json does not declare the input shape of its first layer');
-  if (input.length !== INPUT_SHAPE.length || input.some((d, i) => d !== INPUT_SHAPE[i])) {
-    throw unusable(`the model takes input ${JSON.stringify(input)}; Tailor needs [null,28,28,1] (28×28 grey images)`);
-  }
-  const dense = layers.findLast((l) => (l.class_name ?? l.className) === 'Dense');
-  if (!dense) throw unusable('the model has no Dense output layer');
-  const units = layerConfig(dense).units;
-  if (units !== CLASS_COUNT) {
-    throw unusable(`the model has ${JSON.stringify(units)} outputs; Tailor needs ${CLASS_COUNT}, one per class`);
-  }
 }
 
 /**
@@ -154,6 +155,42 @@ export function checkWeightBytes(actual: number, declared: number): void {
   );
 }
 
+/** float32 weights must be finite, and so must float16 ones (exponent bits all ones = Inf/NaN). */
+export function checkFiniteWeights(specs: WeightSpec[], weights: Uint8Array): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const bytes = specBytes(spec);
+    const kind = spec.quantization?.dtype ?? spec.dtype;
+    const at = kind === 'float32' ? firstNonFinite32(weights, offset, bytes) : kind === 'float16' ? firstNonFinite16(weights, offset, bytes) : -1;
+    if (at >= 0) {
+      const view = new DataView(weights.buffer, weights.byteOffset);
+      const value = kind === 'float32' ? view.getFloat32(offset + at * 4, true) : half(view.getUint16(offset + at * 2, true));
+      const what = Number.isNaN(value) ? 'NaN' : value > 0 ? '+Infinity' : '-Infinity';
+      throw corrupt(`weight "${spec.name}" holds ${what} (element ${fmt(at)}): every prediction would be NaN`);
+    }
+    offset += bytes;
+  }
+}
+
+function firstNonFinite32(weights: Uint8Array, offset: number, bytes: number): number {
+  const start = weights.byteOffset + offset;
+  // A Float32Array view needs 4-byte alignment; an unaligned slice is copied first.
+  const values = start % 4 === 0 ? new Float32Array(weights.buffer, start, bytes / 4) : new Float32Array(weights.slice(offset, offset + bytes).buffer);
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
+}
+
+/** The non-finite float16 values: sign, exponent all ones, mantissa 0 (infinity) or not (NaN). */
+function half(bits: number): number {
+  if ((bits & 0x3ff) !== 0) return Number.NaN;
+  return bits & 0x8000 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
+
+function firstNonFinite16(weights: Uint8Array, offset: number, bytes: number): number {
+  for (let i = 0; i < bytes / 2; i++) if ((weights[offset + 2 * i + 1]! & 0x7c) === 0x7c) return i; // little-endian high byte
+  return -1;
+}
+
 export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;
@@ -176,21 +213,30 @@ export function canonicalModelJson(checked: CheckedModelJson): Record<string, un
   };
 }
 
-/**
- * Validates model files the user picked: model.json, its weight shards (concatenated in manifest
- * order) and their sizes. Returns the stored form of model.json and the weights.
- */
-export function checkModelFiles(
-  modelJsonBytes: Uint8Array,
-  files: ReadonlyMap<string, Uint8Array>,
-): { modelJson: Record<string, unknown>; weights: Uint8Array; specs: WeightSpec[] } {
-  const checked = checkModelJson(parseJsonObject(modelJsonBytes, 'model.json'));
+/** The whole check, for a model being saved or imported: structure, sizes, values, and the built graph. */
+export async function checkModel(checked: CheckedModelJson, weights: Uint8Array): Promise<CheckedModel> {
+  checkWeightBytes(weights.byteLength, checked.declaredBytes);
+  checkFiniteWeights(checked.specs, weights);
+  const io = await checkModelGraph(checked.json.modelTopology as Record<string, unknown>, checked.specs);
+  return { modelJson: canonicalModelJson(checked), weights, specs: checked.specs, io };
+}
+
+/** The weight shards model.json lists, from the files the user picked, as one buffer in manifest order. */
+export function gatherShards(checked: CheckedModelJson, files: ReadonlyMap<string, Uint8Array>): Uint8Array {
   const parts = weightPaths(checked.groups).map((path) => {
     const part = files.get(path);
     if (!part) throw unusable(`model.json lists weights file "${path}", which is not among the chosen files`);
     return part;
   });
-  const weights = concatBytes(parts);
-  checkWeightBytes(weights.byteLength, checked.declaredBytes);
-  return { modelJson: canonicalModelJson(checked), weights, specs: checked.specs };
+  checkWeightBytes(parts.reduce((n, p) => n + p.byteLength, 0), checked.declaredBytes);
+  return concatBytes(parts);
+}
+
+/**
+ * Validates model files the user picked: model.json, its weight shards (concatenated in manifest
+ * order) and the whole model. Returns the stored form of model.json and the weights.
+ */
+export async function checkModelFiles(modelJsonBytes: Uint8Array, files: ReadonlyMap<string, Uint8Array>): Promise<CheckedModel> {
+  const checked = checkModelJson(parseJsonObject(modelJsonBytes, 'model.json', MODEL_JSON_MAX_DEPTH));
+  return checkModel(checked, gatherShards(checked, files));
 }

@@ -3,38 +3,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ModelArtifacts, ModelSave } from '../../src-shared/types/model';
+import type { ModelArtifacts } from '../../src-shared/types/model';
 import { TailorError } from './errors';
 import { BUILT_IN_ID, ModelStore } from './models';
 import type { WeightGroup } from './model-validate';
-
-// A tiny real network: conv → pool → dense(10), input [28,28,1].
-function tinyModel(seed: number): tf.Sequential {
-  const init = () => tf.initializers.glorotUniform({ seed });
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 2, kernelSize: 3, activation: 'relu', kernelInitializer: init() }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(), biasInitializer: 'ones' }),
-    ],
-  });
-}
-
-/** model.json content and weights, as the renderer sends them (via tf.io.withSaveHandler). */
-async function artifactsOf(model: tf.LayersModel): Promise<{ modelJson: Record<string, unknown>; weights: Uint8Array }> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!saved?.weightData || !saved.weightSpecs) throw new Error('no artifacts');
-  const { weightData, weightSpecs, ...rest } = saved;
-  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
-  return { modelJson: { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }, weights };
-}
+import { artifactsOf, meta, tinyModel } from './testing/model-fixtures';
 
 function rebuild(a: Pick<ModelArtifacts, 'modelJson' | 'weights'>): Promise<tf.LayersModel> {
   const specs = (a.modelJson.weightsManifest as WeightGroup[]).flatMap((g) => g.weights);
@@ -50,25 +23,6 @@ async function predictions(model: tf.LayersModel): Promise<Float32Array> {
   const out = (await y.data()) as Float32Array;
   tf.dispose([x, y]);
   return out;
-}
-
-function meta(name = 'My model'): ModelSave['meta'] {
-  return {
-    name,
-    preset: 'tiny',
-    layers: [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'valid', activation: 'relu' }, { type: 'maxPool', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
-    hyper: {
-      epochs: 3, batchSize: 64, optimizer: 'adam', learningRate: 0.001, decay: 0, schedule: 'none', validationSplit: 0.1,
-      augment: { shift: 0, flip: false }, labelSmoothing: 0, seed: 7, patience: 0, limit: 0,
-    },
-    history: [{ epoch: 1, loss: 0.5, acc: 0.8, valLoss: 0.55, valAcc: 0.79, lr: 0.001, ms: 1200 }],
-    testMetrics: null,
-    backend: 'cpu',
-    trainingMs: 3600,
-    datasetId: 'fashion-mnist',
-    datasetChecksums: { trainImages: 'abc' },
-    params: 3410,
-  };
 }
 
 async function expectError(p: Promise<unknown>, code: string, message?: string | RegExp): Promise<TailorError> {
@@ -325,8 +279,8 @@ describe('import', () => {
     ['bad JSON', () => [{ name: 'model.json', bytes: new TextEncoder().encode('{"modelTopology":') }, { name: 'weights.bin', bytes: tiny.weights }], 'corrupt', /^model\.json is not valid JSON/],
     ['truncated weights', () => files(tiny.modelJson, { 'weights.bin': tiny.weights.subarray(0, 13_636) }), 'corrupt', 'weights are 4 bytes short of the 13,640 bytes the manifest declares'],
     ['weights one byte long', () => files(tiny.modelJson, { 'weights.bin': Uint8Array.from([...tiny.weights, 0]) }), 'corrupt', 'weights are 1 byte over the 13,640 bytes the manifest declares'],
-    ['wrong input shape', () => files(withJson((j) => (j.modelTopology.config.layers[0].config.batch_input_shape = [null, 32, 32, 3])), { 'weights.bin': tiny.weights }), 'invalid-argument', 'the model takes input [null,32,32,3]; Tailor needs [null,28,28,1] (28×28 grey images)'],
-    ['wrong class count', () => files(withJson((j) => (j.modelTopology.config.layers[3].config.units = 5)), { 'weights.bin': tiny.weights }), 'invalid-argument', 'the model has 5 outputs; Tailor needs 10, one per class'],
+    ['colour input', () => files(withJson((j) => (j.modelTopology.config.layers[0].config.batch_input_shape = [null, 32, 32, 3])), { 'weights.bin': tiny.weights }), 'invalid-argument', 'the model takes input [null,32,32,3]; Tailor needs [null,rows,cols,1] (grey images of any size)'],
+    ['a topology that disagrees with its weights', () => files(withJson((j) => (j.modelTopology.config.layers[3].config.units = 5)), { 'weights.bin': tiny.weights }), 'corrupt', /^weight "dense_Dense\d+\/kernel" is \[338,10\] in the weights manifest but \[338,5\] in the layers$/],
     ['missing weights file', () => files(tiny.modelJson, {}), 'invalid-argument', 'model.json lists weights file "weights.bin", which is not among the chosen files'],
     ['path outside the chosen folder', () => files(withJson((j) => (j.weightsManifest[0].paths = ['../x.bin'])), { 'x.bin': tiny.weights }), 'invalid-argument', 'weights path "../x.bin" is outside the chosen folder'],
     ['no model.json', () => [{ name: 'weights.bin', bytes: tiny.weights }], 'invalid-argument', 'No model.json among the chosen files'],
@@ -400,13 +354,23 @@ describe('rename, delete, metadata and the active model', () => {
     const store = open();
     const { id } = await store.save({ meta: meta('Before'), modelJson: tiny.modelJson, weights: tiny.weights });
     expect((await store.rename(id, '  After  ')).name).toBe('After');
-    const metrics = { loss: 0.3, acc: 0.9, confusion: [[1, 0], [0, 1]] };
-    expect((await store.updateMeta(id, { testMetrics: metrics })).testMetrics).toEqual(metrics);
+    const metrics = { loss: 0.3, acc: 0.9, count: 100 };
+    const measuredOn = { id: 'fashion-mnist', checksums: { trainImages: 'abc', testImages: 'def' } };
+    expect((await store.updateMeta(id, { testMetrics: { measuredOn, metrics } })).testMetrics).toEqual(metrics);
     const loaded = await open().load(id);
     expect(loaded.meta).toMatchObject({ name: 'After', testMetrics: metrics });
     expect(loaded.weights).toEqual(tiny.weights);
     await expectError(store.rename(id, '   '), 'invalid-argument');
     await expectError(store.rename('nope', 'x'), 'not-found');
+  });
+
+  it('refuses (conflict) test metrics measured on another dataset and keeps the stored ones', async () => {
+    const store = open();
+    const { id } = await store.save({ meta: meta(), modelJson: tiny.modelJson, weights: tiny.weights });
+    const mnist = { id: 'mnist-digits', checksums: { trainImages: 'abc' } };
+    await expectError(store.updateMeta(id, { testMetrics: { measuredOn: mnist, metrics: { loss: 9, acc: 0.11 } } }), 'conflict', /not measured on the data/);
+    expect((await open().load(id)).meta.testMetrics).toBeNull();
+    expect((await store.updateMeta(id, { pixelScale: 'raw' })).hyper.pixelScale).toBe('raw');
   });
 
   it('deletes, and deleting the active model resets the choice', async () => {

@@ -6,20 +6,26 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { GroupService } from '../api';
-import type { ModelArtifacts, ModelMeta, ModelSave, ModelSummary } from '../../src-shared/types/model';
-import { KeyedMutex, TEMP_PREFIX, renameWithRetry, sweepTemp, writeFileAtomic, writeFolderAtomic } from './atomic';
+import type { ModelArtifacts, ModelMeta, ModelMetaPatch, ModelSave, ModelSummary } from '../../src-shared/types/model';
+import { KeyedMutex, TEMP_PREFIX, readFolderConsistently, renameWithRetry, writeFileAtomic, writeFolderAtomic } from './atomic';
 import { TailorError, fsError } from './errors';
-import { checkId, pathForId } from './ids';
-import { checkStorable, metaFromImport, parseStoredMeta, unknownMeta } from './model-meta';
+import { checkId, isId, pathForId } from './ids';
+import { checkJsonDepth, parseJsonObject } from './json';
+import { StoreFolder } from './store-folder';
+import { applyPatch, checkStorable, metaFromImport, unknownMeta } from './model-meta';
+import { freeFolder, isDirectory, modelFiles, modelJsonName, readMeta, readPart, readRawMeta, slugify, statPart } from './model-folder';
+import type { TopologyIo } from './model-topology';
 import {
+  MODEL_JSON_MAX_DEPTH,
   canonicalModelJson,
+  checkModel,
   checkModelFiles,
   checkModelJson,
   checkWeightBytes,
   concatBytes,
-  parseJsonObject,
   weightPaths,
 } from './model-validate';
+import { parseTempName } from './temp-names';
 
 export const BUILT_IN_ID = 'builtin';
 const ACTIVE_FILE = 'active.json';
@@ -40,47 +46,54 @@ interface Loaded {
   /** Empty when read for listing (sizes checked by stat only). */
   weights: Uint8Array;
   weightsBytes: number;
+  io: TopologyIo;
 }
 
 export class ModelStore implements GroupService<'models'> {
   private readonly root: string;
   private readonly builtInDir: string | undefined;
   private readonly pickFolder: () => Promise<string | null>;
+  private readonly folder: StoreFolder;
   private readonly locks = new KeyedMutex();
-  private opened: Promise<void> | null = null;
 
   constructor(opts: ModelStoreOptions) {
     this.root = opts.root;
+    this.folder = new StoreFolder(opts.root, 'the models folder');
     this.builtInDir = opts.builtInDir;
     this.pickFolder = opts.pickFolder;
   }
 
   async list(): Promise<ModelSummary[]> {
-    await this.ready();
+    await this.folder.ready();
     const entries = await fs.readdir(this.root, { withFileTypes: true }).catch((err) => {
       throw fsError(err, 'Listing models');
     });
-    const ids = entries.filter((e) => e.isDirectory() && isModelId(e.name)).map((e) => e.name);
-    const models = await Promise.all(ids.map((id) => this.summarise(id)));
+    const ids = new Set(entries.filter((e) => e.isDirectory() && isModelId(e.name)).map((e) => e.name));
+    // A model another process is replacing right now is moved aside for a moment: still listed.
+    for (const e of entries) {
+      const temp = parseTempName(e.name);
+      if (temp?.kind === 'old' && temp.live && isModelId(temp.target)) ids.add(temp.target);
+    }
+    const models = await Promise.all([...ids].map((id) => this.summarise(id)));
     models.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     if (await this.hasBuiltIn()) models.unshift(await this.summarise(BUILT_IN_ID));
     return models;
   }
 
+  /** Checks the whole model (structure, sizes, finite values, the built graph) and its description, then commits it. */
   async save(model: ModelSave): Promise<ModelSummary> {
-    await this.ready();
-    const checked = checkModelJson(model.modelJson, true);
-    checkWeightBytes(model.weights.byteLength, checked.declaredBytes);
+    await this.folder.ready();
+    checkJsonDepth(model.modelJson, 'model.json', MODEL_JSON_MAX_DEPTH);
+    const checked = await checkModel(checkModelJson(model.modelJson, true), model.weights);
     const { id: requested, builtIn: _builtIn, ...rest } = model.meta;
     if (requested === BUILT_IN_ID) throw new TailorError('forbidden', 'The built-in model cannot be overwritten');
     const id = requested === undefined ? await this.newId(rest.name) : checkId(requested, 'model id');
     const meta: ModelMeta = { ...rest, id, createdAt: new Date().toISOString() };
-    const modelJson = canonicalModelJson(checked);
-    return this.locks.run(id, () => this.commit(meta, modelJson, model.weights));
+    return this.locks.run(id, () => this.commit(meta, checked.modelJson, checked.weights, checked.io));
   }
 
   async load(id: string): Promise<ModelArtifacts> {
-    await this.ready();
+    await this.folder.ready();
     const { meta, modelJson, weights } = await this.read(id, true);
     return { meta, modelJson, weights };
   }
@@ -91,14 +104,13 @@ export class ModelStore implements GroupService<'models'> {
     return this.rewriteMeta(id, 'renamed', (meta) => ({ ...meta, name: trimmed }));
   }
 
-  async updateMeta(id: string, patch: Partial<Pick<ModelMeta, 'testMetrics'>>): Promise<ModelSummary> {
-    return this.rewriteMeta(id, 'changed', (meta) =>
-      patch.testMetrics === undefined ? meta : { ...meta, testMetrics: patch.testMetrics },
-    );
+  /** New test metrics (only when measured on the model's own dataset) or a corrected pixel scale. */
+  async updateMeta(id: string, patch: ModelMetaPatch): Promise<ModelSummary> {
+    return this.rewriteMeta(id, 'changed', (meta) => applyPatch(meta, patch));
   }
 
   async delete(id: string): Promise<boolean> {
-    await this.ready();
+    await this.folder.ready();
     const dir = this.userDir(id, 'deleted');
     const deleted = await this.locks.run(id, async () => {
       // Renaming first makes the model vanish at once; a crash before the rm leaves only temp garbage.
@@ -121,7 +133,7 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   async export(id: string): Promise<{ folder: string } | null> {
-    await this.ready();
+    await this.folder.ready();
     const model = await this.read(id, true); // fail on a damaged model before showing a dialog
     const parent = await this.pickFolder();
     if (parent === null) return null;
@@ -137,29 +149,29 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   async import(files: { name: string; bytes: Uint8Array }[]): Promise<ModelSummary> {
-    await this.ready();
+    await this.folder.ready();
     const byName = new Map<string, Uint8Array>();
     for (const f of files) {
       if (byName.has(f.name)) throw new TailorError('invalid-argument', `Two of the chosen files are named "${f.name}"`);
       byName.set(f.name, f.bytes);
     }
     const jsonName = modelJsonName([...byName.keys()]);
-    const { modelJson, weights, specs } = checkModelFiles(byName.get(jsonName) ?? new Uint8Array(), byName);
-    const described = metaFromImport(byName.get('meta.json'), specs);
+    const { modelJson, weights, specs, io } = await checkModelFiles(byName.get(jsonName) ?? new Uint8Array(), byName);
+    const described = metaFromImport(byName.get('meta.json'), specs, io);
     const id = await this.newId(described.name);
     const meta: ModelMeta = { ...described, id, createdAt: new Date().toISOString() };
-    return this.locks.run(id, () => this.commit(meta, modelJson, weights));
+    return this.locks.run(id, () => this.commit(meta, modelJson, weights, io));
   }
 
   async getActive(): Promise<string | null> {
-    await this.ready();
+    await this.folder.ready();
     const id = await this.readActiveId();
     if (id !== null && (await this.exists(id))) return id;
     return (await this.hasBuiltIn()) ? BUILT_IN_ID : null;
   }
 
   async setActive(id: string): Promise<string> {
-    await this.ready();
+    await this.folder.ready();
     checkId(id, 'model id');
     if (!(await this.exists(id))) throw new TailorError('not-found', `There is no model "${id}"`);
     await this.locks.run(ACTIVE_LOCK, () =>
@@ -170,20 +182,8 @@ export class ModelStore implements GroupService<'models'> {
     return id;
   }
 
-  /** Creates the folder, restores a model a crash left moved aside, and sweeps temp garbage. */
-  private ready(): Promise<void> {
-    this.opened ??= (async () => {
-      await fs.mkdir(this.root, { recursive: true });
-      await sweepTemp(this.root);
-    })().catch((err) => {
-      this.opened = null;
-      throw fsError(err, 'Opening the models folder');
-    });
-    return this.opened;
-  }
-
-  private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array): Promise<ModelSummary> {
-    checkStorable(meta);
+  private async commit(meta: ModelMeta, modelJson: Record<string, unknown>, weights: Uint8Array, io: TopologyIo): Promise<ModelSummary> {
+    checkStorable(meta, io);
     try {
       await writeFolderAtomic(pathForId(this.root, meta.id, 'model id'), modelFiles(modelJson, weights, meta));
     } catch (err) {
@@ -193,11 +193,11 @@ export class ModelStore implements GroupService<'models'> {
   }
 
   private async rewriteMeta(id: string, verb: string, change: (meta: ModelMeta) => ModelMeta): Promise<ModelSummary> {
-    await this.ready();
+    await this.folder.ready();
     this.userDir(id, verb);
     return this.locks.run(id, async () => {
       const model = await this.read(id, true);
-      return this.commit(change(model.meta), model.modelJson, model.weights);
+      return this.commit(change(model.meta), model.modelJson, model.weights, model.io);
     });
   }
 
@@ -212,16 +212,19 @@ export class ModelStore implements GroupService<'models'> {
     return { dir: pathForId(this.root, id, 'model id'), builtIn: false };
   }
 
+  /** Reads a model whole from one version of its folder, even while another process commits a new one. */
   private async read(id: string, withWeights: boolean): Promise<Loaded> {
     const { dir, builtIn } = this.dirOf(id);
-    if (!(await isDirectory(dir))) throw new TailorError('not-found', `There is no model "${id}"`);
-    return this.inspect(dir, id, builtIn, withWeights);
+    return readFolderConsistently(dir, async () => {
+      if (!(await isDirectory(dir))) throw new TailorError('not-found', `There is no model "${id}"`);
+      return this.inspect(dir, id, builtIn, withWeights);
+    });
   }
 
   /** Reads and checks a model folder; without weights, their sizes are checked by stat (for list). */
   private async inspect(dir: string, id: string, builtIn: boolean, withWeights: boolean): Promise<Loaded> {
     try {
-      const checked = checkModelJson(parseJsonObject(await readPart(dir, 'model.json'), 'model.json'));
+      const checked = checkModelJson(parseJsonObject(await readPart(dir, 'model.json'), 'model.json', MODEL_JSON_MAX_DEPTH));
       const paths = weightPaths(checked.groups);
       let weights: Uint8Array = new Uint8Array();
       let weightsBytes = 0;
@@ -232,11 +235,14 @@ export class ModelStore implements GroupService<'models'> {
         for (const p of paths) weightsBytes += (await statPart(dir, p)).size;
       }
       checkWeightBytes(weightsBytes, checked.declaredBytes);
-      const meta = await readMeta(dir, id, builtIn);
-      return { meta, modelJson: canonicalModelJson(checked), weights, weightsBytes };
+      const meta = await readMeta(dir, id, builtIn, checked.io);
+      return { meta, modelJson: canonicalModelJson(checked), weights, weightsBytes, io: checked.io };
     } catch (err) {
-      if (err instanceof TailorError && (err.code === 'corrupt' || err.code === 'invalid-argument')) {
+      if (err instanceof TailorError && err.code === 'corrupt') {
         throw new TailorError('corrupt', `Model "${id}" is damaged: ${err.message}`, { cause: err });
+      }
+      if (err instanceof TailorError && err.code === 'invalid-argument') {
+        throw new TailorError('invalid-argument', `Model "${id}" cannot be used: ${err.message}`, { cause: err });
       }
       throw fsError(err, `Reading model "${id}"`);
     }
@@ -246,11 +252,11 @@ export class ModelStore implements GroupService<'models'> {
   private async summarise(id: string): Promise<ModelSummary> {
     const { dir, builtIn } = this.dirOf(id);
     try {
-      const model = await this.inspect(dir, id, builtIn, false);
+      const model = await readFolderConsistently(dir, () => this.inspect(dir, id, builtIn, false));
       return { ...model.meta, weightsBytes: model.weightsBytes };
     } catch (err) {
       const problem = err instanceof TailorError ? err.message : String(err);
-      const meta = await readMeta(dir, id, builtIn).catch(() => null);
+      const meta = await readRawMeta(dir).catch(() => null);
       const createdAt = meta?.createdAt ?? (await fs.stat(dir).then((s) => s.mtime.toISOString(), () => ''));
       return { ...unknownMeta(id, builtIn), ...meta, createdAt, weightsBytes: 0, problem };
     }
@@ -265,7 +271,8 @@ export class ModelStore implements GroupService<'models'> {
 
   private async exists(id: string): Promise<boolean> {
     if (id === BUILT_IN_ID) return this.hasBuiltIn();
-    return isDirectory(pathForId(this.root, id, 'model id'));
+    const dir = pathForId(this.root, id, 'model id');
+    return readFolderConsistently(dir, () => isDirectory(dir));
   }
 
   private async hasBuiltIn(): Promise<boolean> {
@@ -283,72 +290,7 @@ export class ModelStore implements GroupService<'models'> {
   }
 }
 
+/** A user model's id (the built-in one lives in resources, never in the store's folder). */
 function isModelId(name: string): boolean {
-  try {
-    return checkId(name) === name && name !== BUILT_IN_ID;
-  } catch {
-    return false;
-  }
-}
-
-function modelFiles(modelJson: Record<string, unknown>, weights: Uint8Array, meta: Omit<ModelMeta, 'builtIn'>) {
-  return { 'weights.bin': weights, 'meta.json': JSON.stringify(meta, null, 2), 'model.json': JSON.stringify(modelJson) };
-}
-
-async function readPart(dir: string, name: string): Promise<Uint8Array> {
-  try {
-    return await fs.readFile(join(dir, name));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TailorError('corrupt', `${name} is missing`);
-    throw err;
-  }
-}
-
-async function statPart(dir: string, name: string) {
-  try {
-    return await fs.stat(join(dir, name));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TailorError('corrupt', `${name} is missing`);
-    throw err;
-  }
-}
-
-async function readMeta(dir: string, id: string, builtIn: boolean): Promise<ModelMeta> {
-  return parseStoredMeta(parseJsonObject(await readPart(dir, 'meta.json'), 'meta.json'), id, builtIn);
-}
-
-/** model.json, or the one .json file that is not meta.json (tfjs exports name it freely). */
-function modelJsonName(names: string[]): string {
-  if (names.includes('model.json')) return 'model.json';
-  const candidates = names.filter((n) => n.toLowerCase().endsWith('.json') && n !== 'meta.json');
-  if (candidates.length === 1 && candidates[0]) return candidates[0];
-  throw new TailorError('invalid-argument', candidates.length ? 'Choose one model.json at a time' : 'No model.json among the chosen files');
-}
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 40)
-    .replace(/^-+|-+$/g, '');
-  return slug || 'model';
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return fs.stat(path).then((s) => s.isDirectory(), () => false);
-}
-
-/** `<parent>/<base>`, or `<base>-2`, `-3`... when taken. */
-async function freeFolder(parent: string, base: string): Promise<string> {
-  for (let i = 1; ; i++) {
-    const path = join(parent, i === 1 ? base : `${base}-${i}`);
-    try {
-      await fs.lstat(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
-      throw fsError(err, 'Exporting the model');
-    }
-  }
+  return isId(name) && name !== BUILT_IN_ID;
 }

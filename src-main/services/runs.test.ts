@@ -16,7 +16,7 @@ function run(id: string, startedAt: string, history: EpochMetrics[] = [epoch(1, 
     layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
     hyper: {
       epochs: 3, batchSize: 128, optimizer: 'adam', learningRate: 0.001, decay: 0, schedule: 'cosine', validationSplit: 0.1,
-      augment: { shift: 2, flip: true }, labelSmoothing: 0.1, seed: 1, patience: 0, limit: 0,
+      augment: { shift: 2, flip: true }, labelSmoothing: 0.1, seed: 1, patience: 0, limit: 0, pixelScale: 'unit'
     },
     backend: 'webgpu',
     startedAt,
@@ -55,6 +55,15 @@ describe('RunStore', () => {
     expect(summary).not.toHaveProperty('layers');
     expect(await fs.readdir(root)).toEqual(['r1.json']);
     expect(await new RunStore({ root }).get('r1')).toEqual(record);
+  });
+
+  it('reads runs recorded before pixel scales existed as pixels /255', async () => {
+    const record = run('before', '2025-03-01T10:00:00.000Z');
+    const { pixelScale: _scale, ...oldHyper } = record.hyper;
+    await fs.mkdir(root, { recursive: true });
+    await fs.writeFile(join(root, 'before.json'), JSON.stringify({ ...record, hyper: oldHyper }));
+    expect(await new RunStore({ root }).get('before')).toEqual(record);
+    expect((await new RunStore({ root }).list()).map((r) => r.id)).toEqual(['before']);
   });
 
   it('lists summaries newest first, with no best accuracy when nothing was validated', async () => {

@@ -3,11 +3,12 @@
 import { promises as fs } from 'node:fs';
 import type { GroupService } from '../api';
 import type { RunRecord, RunSummary } from '../../src-shared/types/run';
-import { schemas } from '../validators';
-import { KeyedMutex, TEMP_PREFIX, sweepTemp, writeFileAtomic } from './atomic';
+import { runRecordSchema } from '../../src-shared/schemas/run';
+import { KeyedMutex, TEMP_PREFIX, writeFileAtomic } from './atomic';
 import { TailorError, fsError } from './errors';
 import { pathForId } from './ids';
-import { parseJsonObject } from './model-validate';
+import { isObject, parseJsonObject } from './json';
+import { StoreFolder } from './store-folder';
 
 export interface RunStoreOptions {
   /** userData/runs */
@@ -22,16 +23,17 @@ export function summariseRun(run: RunRecord): RunSummary {
 
 export class RunStore implements GroupService<'runs'> {
   private readonly root: string;
+  private readonly folder: StoreFolder;
   private readonly locks = new KeyedMutex();
-  private opened: Promise<void> | null = null;
 
   constructor(opts: RunStoreOptions) {
     this.root = opts.root;
+    this.folder = new StoreFolder(opts.root, 'the runs folder');
   }
 
   /** Newest first; damaged files are skipped. */
   async list(): Promise<RunSummary[]> {
-    await this.ready();
+    await this.folder.ready();
     const names = await fs.readdir(this.root).catch((err) => {
       throw fsError(err, 'Listing runs');
     });
@@ -41,9 +43,9 @@ export class RunStore implements GroupService<'runs'> {
   }
 
   async save(run: RunRecord): Promise<RunSummary> {
-    await this.ready();
+    await this.folder.ready();
     const file = this.fileFor(run.id);
-    const parsed = schemas.run.safeParse(run);
+    const parsed = runRecordSchema.safeParse(run);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new TailorError('invalid-argument', `Run record: ${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'rejected'}`);
@@ -57,7 +59,7 @@ export class RunStore implements GroupService<'runs'> {
   }
 
   async get(id: string): Promise<RunRecord> {
-    await this.ready();
+    await this.folder.ready();
     let bytes: Uint8Array;
     try {
       bytes = await fs.readFile(this.fileFor(id));
@@ -65,7 +67,7 @@ export class RunStore implements GroupService<'runs'> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TailorError('not-found', `There is no run "${id}"`);
       throw fsError(err, `Reading run "${id}"`);
     }
-    const parsed = schemas.run.safeParse(parseJsonOrCorrupt(bytes, id));
+    const parsed = runRecordSchema.safeParse(migrateRun(parseJsonOrCorrupt(bytes, id)));
     if (!parsed.success || parsed.data.id !== id) {
       throw new TailorError('corrupt', `Run "${id}" is damaged: its file is not a run record`);
     }
@@ -73,7 +75,7 @@ export class RunStore implements GroupService<'runs'> {
   }
 
   async delete(id: string): Promise<boolean> {
-    await this.ready();
+    await this.folder.ready();
     const file = this.fileFor(id);
     return this.locks.run(id, async () => {
       try {
@@ -89,20 +91,15 @@ export class RunStore implements GroupService<'runs'> {
   private fileFor(id: string): string {
     return `${pathForId(this.root, id, 'run id')}.json`;
   }
-
-  private ready(): Promise<void> {
-    this.opened ??= (async () => {
-      await fs.mkdir(this.root, { recursive: true });
-      await sweepTemp(this.root);
-    })().catch((err) => {
-      this.opened = null;
-      throw fsError(err, 'Opening the runs folder');
-    });
-    return this.opened;
-  }
 }
 
-function parseJsonOrCorrupt(bytes: Uint8Array, id: string): unknown {
+/** Runs recorded before pixel scales existed all fed pixel/255 ('unit'). */
+function migrateRun(json: Record<string, unknown>): Record<string, unknown> {
+  if (!isObject(json.hyper) || json.hyper.pixelScale !== undefined) return json;
+  return { ...json, hyper: { ...json.hyper, pixelScale: 'unit' } };
+}
+
+function parseJsonOrCorrupt(bytes: Uint8Array, id: string): Record<string, unknown> {
   try {
     return parseJsonObject(bytes, 'its file');
   } catch (err) {

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { datasetImportSchema } from '../schemas/dataset';
+
 /** Dataset ids are short slugs (validated in main): 'fashion-mnist', or one made at import. */
 export type DatasetId = string;
 
@@ -56,14 +59,8 @@ export interface DatasetPayload {
   checksums: Record<PartName, string>;
 }
 
-export interface DatasetImport {
-  /** Target dataset id: 'fashion-mnist' to supply missing files, or a new slug. */
-  id: DatasetId;
-  name?: string;
-  classNames?: string[];
-  /** Files as bytes; the part each one is is detected from its header and name. */
-  files: { name: string; bytes: Uint8Array }[];
-}
+/** datasets:import's request (schemas/dataset.ts). */
+export type DatasetImport = z.infer<typeof datasetImportSchema>;
 
 export interface DownloadProgress {
   id: DatasetId;

@@ -1,24 +1,19 @@
-import type { LayerSpec, Hyperparameters } from './train';
-import type { EpochMetrics, TestMetrics } from './run';
+// Types of saved models, derived from their schemas (schemas/model.ts).
+import type { z } from 'zod';
+import type {
+  datasetRefSchema,
+  measuredOnSchema,
+  modelMetaPatchSchema,
+  modelMetaSchema,
+  modelSaveSchema,
+} from '../schemas/model';
 
 /** What the app records beside every model (meta.json in the model's folder). */
-export interface ModelMeta {
-  id: string;
-  name: string;
-  preset: string;
-  layers: LayerSpec[];
-  hyper: Hyperparameters;
-  history: EpochMetrics[];
-  testMetrics: TestMetrics | null;
-  backend: string;
-  trainingMs: number;
-  createdAt: string;
-  datasetId: string;
-  datasetChecksums: Record<string, string>;
-  params: number;
-  /** Set for the model shipped in resources/: it cannot be renamed or deleted. */
-  builtIn?: boolean;
-}
+export type ModelMeta = z.infer<typeof modelMetaSchema>;
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+export type MeasuredOn = z.infer<typeof measuredOnSchema>;
+export type ModelSave = z.infer<typeof modelSaveSchema>;
+export type ModelMetaPatch = z.infer<typeof modelMetaPatchSchema>;
 
 export type ModelSummary = ModelMeta & {
   weightsBytes: number;
@@ -30,12 +25,6 @@ export type ModelSummary = ModelMeta & {
 export interface ModelArtifacts {
   meta: ModelMeta;
   /** The content of model.json (modelTopology, weightsManifest, format, ...). */
-  modelJson: Record<string, unknown>;
-  weights: Uint8Array;
-}
-
-export interface ModelSave {
-  meta: Omit<ModelMeta, 'id' | 'createdAt'> & { id?: string };
   modelJson: Record<string, unknown>;
   weights: Uint8Array;
 }

@@ -1,42 +1,11 @@
-import type { LayerSpec, Hyperparameters } from './train';
+// Types of recorded runs, derived from their schemas (schemas/run.ts).
+import type { z } from 'zod';
+import type { epochMetricsSchema, runRecordSchema, runStateSchema, testMetricsSchema } from '../schemas/run';
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss: number | null;
-  valAcc: number | null;
-  lr: number;
-  ms: number;
-}
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
+export type TestMetrics = z.infer<typeof testMetricsSchema>;
+export type RunState = z.infer<typeof runStateSchema>;
+export type RunRecord = z.infer<typeof runRecordSchema>;
 
-export interface TestMetrics {
-  loss: number;
-  acc: number;
-  /** confusion[true][predicted] counts. */
-  confusion?: number[][];
-  /** Test images scored (absent: the whole test set). */
-  count?: number;
-}
-
-export type RunState = 'completed' | 'stopped' | 'early-stopped' | 'failed';
-
-export interface RunRecord {
-  id: string;
-  name: string;
-  preset: string;
-  layers: LayerSpec[];
-  hyper: Hyperparameters;
-  backend: string;
-  startedAt: string;
-  endedAt: string;
-  state: RunState;
-  history: EpochMetrics[];
-  bestEpoch: number | null;
-  testMetrics: TestMetrics | null;
-  imagesPerSecond: number;
-  modelId: string | null;
-  error?: string;
-}
-
+/** What runs:list gives: a run without its layers and per-epoch history. */
 export type RunSummary = Omit<RunRecord, 'layers' | 'history'> & { epochs: number; bestValAcc: number | null };

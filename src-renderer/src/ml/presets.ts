@@ -27,6 +27,7 @@ export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   seed: 42,
   patience: 0,
   limit: 0,
+  pixelScale: 'unit',
 };
 
 const conv = (filters: number, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({

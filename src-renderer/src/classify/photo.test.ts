@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readIdxFile } from '../../../src-main/services/idx';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBytes } from '../../../scripts/lib/node-image';
@@ -131,6 +132,17 @@ describe('routes', () => {
     expect(p.input).toEqual(preprocess(shot).input);
     expect(p.mask.data.some((v) => v === 1)).toBe(true);
   });
+
+  // Rendered product shots are what the shipped-model test's 95% agreement is measured on: they
+  // must all keep the heuristic route, so that figure holds for the app's photo pipeline too.
+  const TEST_IMAGES = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
+  it.skipIf(!existsSync(TEST_IMAGES) && !process.env['CI'])('sends every rendered product shot to the heuristic', async () => {
+    const images = (await readIdxFile(TEST_IMAGES, { expect: 'images' })).data;
+    for (let i = 0; i < 300; i++) {
+      const shot = renderAsProduct(images.subarray(i * 784, (i + 1) * 784));
+      expect(hasFlatBorder(shrinkToSide(shot, 128)), `test image ${i}`).toBe(true);
+    }
+  }, 120_000);
 
   it('sends photos with a busy border to GrabCut', () => {
     const { photo } = scene(W, H, stripes([200, 60, 60], [235, 235, 225]), tShirt(W, H), flat([40, 70, 160]));

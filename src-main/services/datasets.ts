@@ -3,7 +3,7 @@
 // or an import on request. Anything from outside the cache is verified once and written into it, so
 // every later load is a few plain reads. Every change commits a whole new version of the dataset's
 // folder (DatasetCache.commit); cache writes for one id are serialised.
-import { promises as fs, type Stats } from 'node:fs';
+import { existsSync, promises as fs, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Emit, GroupService } from '../api';
 import {
@@ -25,9 +25,22 @@ import { fsError, TailorError } from './errors';
 import { checkId, isId } from './ids';
 import { checkPair, IdxError, type IdxFile } from './idx';
 
-/** Where distributions install datasets; the Electron glue and the e2e server both use this. */
+/**
+ * Where distributions install datasets (Debian: dataset-fashion-mnist), after $FASHION_MNIST_DIR
+ * when set: a folder holding the four published files, gzip or decompressed (`npm test` points it
+ * at a copy it fetched when the system has none). The Electron glue and the e2e server use this.
+ */
 export function defaultSystemDirs(): string[] {
-  return ['/usr/share/datasets/fashion-mnist'];
+  const dir = process.env['FASHION_MNIST_DIR'];
+  return [...(dir ? [dir] : []), '/usr/share/datasets/fashion-mnist'];
+}
+
+/** A published Fashion-MNIST file ('t10k-images-idx3-ubyte.gz'), or its decompressed form, in those folders. */
+export function fashionMnistFile(published: string): string | null {
+  for (const dir of defaultSystemDirs()) {
+    for (const name of [published, published.replace(/\.gz$/, '')]) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
 }
 
 export interface DatasetStoreOptions {

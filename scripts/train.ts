@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     validationSplit: hyper.validationSplit,
     seed: hyper.seed,
     limit: hyper.limit,
+    pixelScale: hyper.pixelScale,
   });
   const model = buildModel(preset.layers, { inputShape: [train.rows, train.cols, 1], seed: hyper.seed });
   // --init: continue from a model this script saved (same preset), e.g. a short fine-tune at a
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
       `${Math.round(result.imagesPerSecond)} img/s`,
   );
 
-  const evaluation = await evaluate(model, test.images, test.labels, 10);
+  const evaluation = await evaluate(model, test.images, test.labels, 10, { pixelScale: hyper.pixelScale });
   console.log(`test loss ${evaluation.loss.toFixed(4)} test acc ${(evaluation.acc * 100).toFixed(2)}%`);
   const builtIn = out === SHIPPED_DIR;
   const meta: ModelMeta = {

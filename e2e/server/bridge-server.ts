@@ -1,6 +1,7 @@
 // The renderer's contract over HTTP, for tests in Chromium: the built renderer is served with the
 // app's CSP and isolation headers, and every call goes through the same `dispatch` and services as
 // Electron's ipcMain. Only the transport differs.
+import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tailor-e2e-')));
   const sse = new Set<ServerResponse>();
   let exportCount = 0;
+  let port = opts.port;
   const services = createServices({
     dataDir,
     resourcesDir: opts.resourcesDir,
@@ -101,7 +103,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!isLoopbackHost(req.headers.host, opts.port)) {
+    if (!isLoopbackHost(req.headers.host, port)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('unknown host');
       return;
     }
@@ -135,12 +137,14 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     }
   });
   await new Promise<void>((ok) => server.listen(opts.port, '127.0.0.1', ok));
+  // Port 0 asks the OS for a free one, so two test runs on one machine never collide.
+  port = (server.address() as AddressInfo).port;
   const close = (): Promise<void> =>
     new Promise<void>((ok) => {
       server.close(() => ok());
       server.closeAllConnections(); // event streams included
     });
-  return { server, dataDir, url: `http://localhost:${opts.port}`, close };
+  return { server, dataDir, url: `http://localhost:${port}`, close };
 }
 
 // `tsx e2e/server/bridge-server.ts [port]` runs it for Playwright's webServer.

@@ -23,3 +23,14 @@ export const fileSchema = (max: number) => z.strictObject({ name: z.string().min
 /** part or file name → hex digest. */
 export const checksumsSchema = z.record(z.string().max(64), z.string().max(128));
 export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/**
+ * The dataset a model (or a run) was trained on, captured when its run started. id '' = not known
+ * (a foreign model). In common.ts because models and runs both record it.
+ */
+export const datasetRefSchema = z.strictObject({
+  id: z.union([idSchema, z.literal('')]),
+  name: z.string().max(PAYLOAD_LIMITS.name),
+  /** part → MD5 of the decompressed IDX file, as datasets:load reports it. */
+  checksums: checksumsSchema,
+});

@@ -1,7 +1,7 @@
 // A model's description (meta.json), what models:save carries, and what models:updateMeta may change.
 import { z } from 'zod';
 import { MODEL_LIMITS, PAYLOAD_LIMITS } from '../limits';
-import { bytesSchema, checksumsSchema, finite, idSchema, intIn, jsonObjectSchema, nameSchema } from './common';
+import { bytesSchema, datasetRefSchema, finite, idSchema, intIn, jsonObjectSchema, nameSchema } from './common';
 import { historySchema, testMetricsSchema } from './run';
 import { hyperparametersSchema, layersSchema, pixelScaleSchema } from './train';
 
@@ -11,13 +11,7 @@ export const classNamesSchema = z
   .min(MODEL_LIMITS.classes.min)
   .max(MODEL_LIMITS.classes.max);
 
-/** The dataset a model was trained on, captured when its run started. id '' = not known (a foreign model). */
-export const datasetRefSchema = z.strictObject({
-  id: z.union([idSchema, z.literal('')]),
-  name: z.string().max(PAYLOAD_LIMITS.name),
-  /** part → MD5 of the decompressed IDX file, as datasets:load reports it. */
-  checksums: checksumsSchema,
-});
+export { datasetRefSchema } from './common';
 
 /** [rows, cols, channels] of one input image; Tailor's models take one grey channel. */
 export const inputShapeSchema = z.tuple([intIn(MODEL_LIMITS.side), intIn(MODEL_LIMITS.side), z.literal(MODEL_LIMITS.channels)]);

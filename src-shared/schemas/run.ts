@@ -1,7 +1,7 @@
 // A training run as recorded (runs:save) and its metrics.
 import { z } from 'zod';
 import { PAYLOAD_LIMITS } from '../limits';
-import { finite, idSchema, nameSchema } from './common';
+import { datasetRefSchema, finite, idSchema, nameSchema } from './common';
 import { hyperparametersSchema, layersSchema } from './train';
 
 export const epochMetricsSchema = z.strictObject({
@@ -32,6 +32,8 @@ export const runRecordSchema = z.strictObject({
   preset: z.string().max(64),
   layers: layersSchema,
   hyper: hyperparametersSchema,
+  /** The dataset the run trained on, captured when it started (absent in records made before it was kept). */
+  dataset: datasetRefSchema.optional(),
   backend: z.string().max(32),
   startedAt: z.string().max(40),
   endedAt: z.string().max(40),

@@ -38,6 +38,21 @@ describe('TrainData', () => {
     return Array.from({ length: n }, (_, i) => ({ id: Math.round(x[i * 16]! * 255), label: l[i]!, oneHot: y[i]! }));
   }
 
+  it('uploads pixels on the model’s scale: bytes / 255 for unit, bytes as they are for raw', async () => {
+    const raw = new TrainData(images, labels, { ...opts, pixelScale: 'raw' });
+    const pairs = tf.tidy(() => {
+      const order = tf.tensor1d(Int32Array.from({ length: 10 }, (_, i) => i), 'int32');
+      return [data.valBatch(0, 20).xs, raw.valBatch(0, 20).xs, data.trainBatch(order, 0, 10).xs, raw.trainBatch(order, 0, 10).xs];
+    });
+    const [unitVal, rawVal, unitTrain, rawTrain] = await Promise.all(pairs.map((t) => t.data()));
+    expect(Math.max(...rawVal!)).toBeGreaterThan(1);
+    expect(Array.from(rawVal!)).toEqual(Array.from(unitVal!, (v) => Math.round(v * 255)));
+    expect(Array.from(rawTrain!)).toEqual(Array.from(unitTrain!, (v) => Math.round(v * 255)));
+    expect(Math.max(...unitVal!, ...unitTrain!)).toBeLessThanOrEqual(1);
+    tf.dispose(pairs);
+    raw.dispose();
+  });
+
   it('splits train and validation disjointly, all images used, by the seed', async () => {
     expect([data.trainCount, data.valCount]).toEqual([80, 20]);
     const order = data.epochOrder();

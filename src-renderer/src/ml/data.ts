@@ -1,9 +1,11 @@
 /**
- * Training data on the device. The pixels are uploaded once, as float32 in [0, 1]; every batch
+ * Training data on the device. The pixels are uploaded once, as float32 on the model's pixel scale
+ * ([0, 1], or 0–255 for a 'raw' model: see model-input.ts); every batch
  * is then a `gather` of an index slice, so no pixels cross host→device again. Labels live on
  * the device as int32 and become one-hot rows inside the caller's tidy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { byteDivisor, type PixelScale } from './model-input';
 import { permutation, randInt, streamFor, type Rng } from './random';
 
 export interface DataOptions {
@@ -15,6 +17,8 @@ export interface DataOptions {
   seed: number;
   /** Use only this many images (a seeded random subset); 0 = all. */
   limit?: number;
+  /** The scale the model takes its pixels on (default 'unit': [0, 1]). */
+  pixelScale?: PixelScale;
 }
 
 export interface Augment {
@@ -81,8 +85,9 @@ export class TrainData {
     this.valIdx = tf.tensor1d(order.slice(0, valCount), 'int32');
 
     // Scale on the host while converting: one upload, no second full-size tensor on the device.
+    const divisor = byteDivisor(opts.pixelScale ?? 'unit');
     const scaled = new Float32Array(images.length);
-    for (let i = 0; i < images.length; i++) scaled[i] = images[i]! / 255;
+    for (let i = 0; i < images.length; i++) scaled[i] = images[i]! / divisor;
     this.x = tf.tensor4d(scaled, [n, opts.rows, opts.cols, 1]);
     this.y = tf.tensor1d(Int32Array.from(labels), 'int32');
     this.shuffleRng = streamFor(opts.seed, 'shuffle');

@@ -28,7 +28,7 @@ describe('evaluate', () => {
     const model = pixelModel();
     const before = tf.memory().numTensors;
     const progress: number[] = [];
-    const r = await evaluate(model, images, labels, 3, (done) => progress.push(done), 4);
+    const r = await evaluate(model, images, labels, 3, { onProgress: (done) => progress.push(done), batchSize: 4 });
     expect(tf.memory().numTensors).toBe(before);
     expect(progress).toEqual([4, 6]);
 
@@ -43,11 +43,31 @@ describe('evaluate', () => {
     model.dispose();
   });
 
-  it('rejects labels outside the classes and pixels that do not fit the model', async () => {
+  it('rejects labels outside the classes, pixels that do not fit the model and a class count it does not give', async () => {
     const model = pixelModel();
     await expect(evaluate(model, images, Uint8Array.from([0, 1, 2, 3, 0, 0]), 3)).rejects.toThrow('Label 3 at index 3');
     await expect(evaluate(model, images.subarray(1), labels, 3)).rejects.toThrow(/do not make 6 images/);
+    await expect(evaluate(model, images, labels, 4)).rejects.toThrow(/not one score for each of 4 classes/);
     model.dispose();
+  });
+
+  it('gives a raw-pixel model its bytes as they are and a unit model bytes / 255', async () => {
+    // The raw copy's kernel is the unit copy's / 255: fed 0–255 it scores exactly as the unit one on [0, 1].
+    const unit = pixelModel();
+    const raw = pixelModel();
+    const kernel = tf.tensor2d([[10, 0, 0], [0, 10, 0], [0, 0, 10], [0, 0, 0]]).div(255);
+    raw.setWeights([kernel, tf.zeros([3])]);
+    kernel.dispose();
+    const a = await evaluate(unit, images, labels, 3);
+    const b = await evaluate(raw, images, labels, 3, { pixelScale: 'raw' });
+    expect(b.confusion).toEqual(a.confusion);
+    expect(b.loss).toBeCloseTo(a.loss, 4);
+    // The same raw model fed [0, 1] sees almost nothing: logits under 0.04, near-uniform answers.
+    const wrong = await evaluate(raw, images, labels, 3);
+    expect(wrong.loss).toBeCloseTo(Math.log(3), 1);
+    expect(Math.abs(wrong.loss - a.loss)).toBeGreaterThan(1);
+    unit.dispose();
+    raw.dispose();
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { validateLabels } from './data';
+import { bytesToModel, imageInputShape, type ImageShape, type PixelScale } from './model-input';
 
 export interface ClassScore {
   precision: number;
@@ -32,75 +33,97 @@ export interface Evaluation {
   misclassified: Misclassified[];
 }
 
+export interface EvaluateOptions {
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number;
+  /** The scale the model takes its pixels on (default 'unit': [0, 1]). */
+  pixelScale?: PixelScale;
+}
+
 const EPSILON = 1e-7;
 
+/**
+ * Scores `model` on gray images given as bytes (n · rows · cols, of the model's own size), on the
+ * model's pixel scale. The model is used between batches: the caller keeps it alive until this ends.
+ */
 export async function evaluate(
   model: tf.LayersModel,
   images: Uint8Array,
   labels: Uint8Array,
   classCount: number,
-  onProgress?: (done: number, total: number) => void,
-  batchSize = 500,
+  { onProgress, batchSize = 500, pixelScale = 'unit' }: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const n = labels.length;
-  const [rows, cols, channels] = modelInputShape(model);
-  const pixels = rows * cols * channels;
-  if (images.length !== n * pixels) {
-    throw new RangeError(`${images.length} pixels do not make ${n} images of ${rows}×${cols}×${channels}`);
-  }
-  validateLabels(labels, classCount);
-  const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
-  const misclassified: Misclassified[] = [];
-  let lossSum = 0;
-  let correct = 0;
-
+  const shape = checkFits(model, images, labels, classCount);
+  const pixels = shape[0] * shape[1];
+  const tally = new Tally(classCount);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
-    const probs = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(start * pixels, (start + size) * pixels), [size, rows, cols, channels], 'float32');
-      return model.predict(tf.div(x, 255)) as tf.Tensor2D;
-    });
+    const probs = tf.tidy(() => model.predict(bytesToModel(images.subarray(start * pixels, (start + size) * pixels), size, shape, pixelScale)) as tf.Tensor2D);
     let p: Float32Array;
     try {
       p = (await probs.data()) as Float32Array;
     } finally {
       probs.dispose();
     }
-    for (let i = 0; i < size; i++) {
-      const row = p.subarray(i * classCount, (i + 1) * classCount);
-      const label = labels[start + i]!;
-      let pred = 0;
-      let sum = 0;
-      for (let c = 0; c < classCount; c++) {
-        sum += row[c]!;
-        if (row[c]! > row[pred]!) pred = c;
-      }
-      // Keras' categorical cross-entropy: rescale to sum 1, clip, −log p(true).
-      lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]! / sum)));
-      confusion[label]![pred]!++;
-      if (pred === label) correct++;
-      else misclassified.push({ index: start + i, label, pred, confidence: row[pred]! / sum });
-    }
+    for (let i = 0; i < size; i++) tally.add(start + i, labels[start + i]!, p.subarray(i * classCount, (i + 1) * classCount));
     onProgress?.(start + size, n);
   }
-
-  misclassified.sort((a, b) => b.confidence - a.confidence);
-  return {
-    loss: n > 0 ? lossSum / n : 0,
-    acc: n > 0 ? correct / n : 0,
-    confusion,
-    perClass: classScores(confusion),
-    mostConfused: mostConfused(confusion, 5),
-    misclassified,
-  };
+  return tally.result(n);
 }
 
-function modelInputShape(model: tf.LayersModel): [number, number, number] {
-  const shape = model.inputs[0]?.shape;
-  if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
-    throw new Error('The model must take images of a fixed [rows, cols, channels] shape');
+/** The model's input shape, once the images, the labels and its outputs are known to fit. */
+function checkFits(model: tf.LayersModel, images: Uint8Array, labels: Uint8Array, classCount: number): ImageShape {
+  const n = labels.length;
+  const shape = imageInputShape(model);
+  const [rows, cols] = shape;
+  if (images.length !== n * rows * cols) {
+    throw new RangeError(`${images.length} pixels do not make ${n} images of ${rows}×${cols}`);
   }
-  return shape.slice(1) as [number, number, number];
+  const outputs = model.outputs[0]?.shape;
+  if (model.outputs.length !== 1 || outputs?.length !== 2 || outputs[1] !== classCount) {
+    throw new RangeError(`the model gives ${JSON.stringify(model.outputs.map((o) => o.shape))}, not one score for each of ${classCount} classes`);
+  }
+  validateLabels(labels, classCount);
+  return shape;
+}
+
+/** Loss, accuracy, confusion and mistakes, accumulated one prediction at a time on the host. */
+class Tally {
+  readonly confusion: number[][];
+  readonly misclassified: Misclassified[] = [];
+  lossSum = 0;
+  correct = 0;
+
+  constructor(private readonly classCount: number) {
+    this.confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  }
+
+  add(index: number, label: number, row: Float32Array): void {
+    let pred = 0;
+    let sum = 0;
+    for (let c = 0; c < this.classCount; c++) {
+      sum += row[c]!;
+      if (row[c]! > row[pred]!) pred = c;
+    }
+    // Keras' categorical cross-entropy: rescale to sum 1, clip, −log p(true).
+    this.lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]! / sum)));
+    this.confusion[label]![pred]!++;
+    if (pred === label) this.correct++;
+    else this.misclassified.push({ index, label, pred, confidence: row[pred]! / sum });
+  }
+
+  result(n: number): Evaluation {
+    this.misclassified.sort((a, b) => b.confidence - a.confidence);
+    return {
+      loss: n > 0 ? this.lossSum / n : 0,
+      acc: n > 0 ? this.correct / n : 0,
+      confusion: this.confusion,
+      perClass: classScores(this.confusion),
+      mostConfused: mostConfused(this.confusion, 5),
+      misclassified: this.misclassified,
+    };
+  }
 }
 
 /** Precision, recall and F1 per class from confusion[true][pred]; 0 where undefined. */

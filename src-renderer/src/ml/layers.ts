@@ -206,10 +206,10 @@ export function validateStack(
  */
 export function buildModel(
   layers: readonly LayerSpec[],
-  opts: { inputShape?: InputShape; seed: number },
+  opts: { inputShape?: InputShape; seed: number; classes?: number },
 ): tf.Sequential {
   const inputShape = opts.inputShape ?? DEFAULT_INPUT_SHAPE;
-  const problems = validateStack(layers, { inputShape });
+  const problems = validateStack(layers, { inputShape, ...(opts.classes ? { classes: opts.classes } : {}) });
   if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
   const rng = mulberry32(opts.seed);
   const names = layerNames(layers);

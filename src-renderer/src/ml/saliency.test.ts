@@ -86,16 +86,35 @@ describe('saliency', () => {
   it('refuses inputs of the wrong size, models that do not take 28×28 and impossible squares', async () => {
     await expect(saliency(cnn, new Float32Array(10))).rejects.toThrow(RangeError);
     const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [100], units: 10 })] });
-    await expect(saliency(other, image)).rejects.toThrow(/not a 28×28 image/);
+    await expect(saliency(other, image)).rejects.toThrow(/not images of a fixed/);
     other.dispose();
     await expect(saliency(cnn, image, 0, { patch: 0 })).rejects.toThrow(/cannot occlude/);
     await expect(saliency(cnn, image, 0, { stride: 1.5 })).rejects.toThrow(/cannot occlude/);
   });
 
+  it('feeds a raw-pixel model 0–255 and resizes 28×28 pictures for a model of another size', async () => {
+    // The raw copy's first kernel is the unit copy's / 255: fed 0–255 it computes what the unit copy does on [0, 1].
+    const unit = tinyCnn();
+    const raw = tinyCnn();
+    raw.layers[0]!.setWeights(unit.layers[0]!.getWeights().map((w, i) => (i === 0 ? tf.div(w, 255) : w.clone())));
+    const map = await saliency(unit, image, 3);
+    const rawMap = await saliency(raw, image, 3, { pixelScale: 'raw' });
+    map.forEach((v, i) => expect(rawMap[i]).toBeCloseTo(v, 3));
+    expect(Array.from(await saliency(raw, image, 3))).not.toEqual(Array.from(map)); // the wrong scale
+    expect(await predictBatch(raw, image, 1, { pixelScale: 'raw' })).toEqual(await predictBatch(unit, image, 1));
+    // A 32×32 model: the picture is resized before it reaches the model, the map stays 28×28.
+    const big = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [32, 32, 1] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    const before = tf.memory().numTensors;
+    const bigMap = await saliency(big, image, 1);
+    expect(bigMap).toHaveLength(784);
+    expect(tf.memory().numTensors).toBe(before);
+    [unit, raw, big].forEach((m) => m.dispose());
+  });
+
   it('predicts in batches the classes model.predict gives, and round-trip agreement counts them', async () => {
     const batch = Float32Array.from({ length: 5 * 784 }, (_, i) => ((i * 104729) % 256) / 255);
     const before = tf.memory().numTensors;
-    const classes = await predictBatch(cnn, batch, 5, 2);
+    const classes = await predictBatch(cnn, batch, 5, { batchSize: 2 });
     expect(tf.memory().numTensors).toBe(before);
     const direct = tf.tidy(() => (cnn.predict(tf.tensor4d(batch, [5, 28, 28, 1])) as tf.Tensor).argMax(-1));
     expect(Array.from(classes)).toEqual(Array.from(await direct.data()));

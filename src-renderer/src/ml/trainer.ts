@@ -11,48 +11,38 @@ import type { EpochMetrics } from '../../../src-shared/types/run';
 import type { TrainData } from './data';
 import { registerFastGradients } from './gradients';
 import { categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
-import { nextSeed, streamFor } from './random';
+import { nextSeed, streamFor, type Rng } from './random';
+import { countCorrect, readPair, validate } from './train-metrics';
+import type { FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
 import { yieldToEventLoop } from './yield';
 
-export interface BatchProgress {
-  epoch: number;
-  batch: number;
-  batches: number;
-  /** Running means over the epoch so far. */
-  loss: number;
-  acc: number;
-  imagesPerSecond: number;
-  /** Images trained on since the run began. */
-  seen: number;
-}
-
-export interface TrainCallbacks {
-  onBatch?: (p: BatchProgress) => void;
-  onEpoch?: (m: EpochMetrics) => void | Promise<void>;
-}
-
-export type TrainOutcome = 'completed' | 'stopped' | 'early-stopped';
-
-export interface TrainResult {
-  outcome: TrainOutcome;
-  history: EpochMetrics[];
-  /** 1-based epoch whose weights the model holds when early stopping restored them. */
-  bestEpoch: number | null;
-  imagesPerSecond: number;
-  trainingMs: number;
-}
-
-export interface TrainerOptions {
-  /** Start a metrics read-back every this many batches (only when none is in flight). */
-  readEvery?: number;
-  /** Wait for the pending read once this many batches are queued behind it (GPU backpressure). */
-  maxAhead?: number;
-  /** Batch size of the validation pass. */
-  evalBatchSize?: number;
-}
+export type { BatchProgress, FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
 
 /** tfjs Dropout re-uses its seed on every call; we give it a fresh seeded one per step. */
 type SeededLayer = { seed?: number };
+
+/** What stays fixed for a whole run. */
+interface RunPlan {
+  batches: number;
+  vars: tf.Variable[];
+  augment: Parameters<TrainData['trainBatch']>[3];
+  dropoutRng: Rng;
+}
+
+/** An epoch's clock: its start, and the pause time counted before it began. */
+interface EpochClock {
+  start: number;
+  pausedBefore: number;
+}
+
+/** What an epoch's batches add up to, read back from the device. */
+interface EpochSums {
+  loss: number;
+  correct: number;
+  seen: number;
+  /** The learning rate of its last batch. */
+  lr: number;
+}
 
 /** Runs once: run() disposes its optimizer at the end. */
 export class Trainer {
@@ -62,6 +52,11 @@ export class Trainer {
   private releasePause: (() => void) | null = null;
   private stopRequested = false;
   private pausedMs = 0;
+  /** Images trained on and optimizer steps taken since the run began. */
+  private seen = 0;
+  private step = 0;
+  /** The best epoch so far and a snapshot of its weights (only with early stopping on). */
+  private best: { score: number; epoch: number; weights: tf.Tensor[] } | null = null;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -98,129 +93,149 @@ export class Trainer {
   }
 
   async run(): Promise<TrainResult> {
-    const { hyper, data } = this;
-    const batchSize = hyper.batchSize;
-    const batches = Math.ceil(data.trainCount / batchSize);
-    const vars = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const augmentRng = streamFor(hyper.seed, 'augment');
-    const dropoutRng = streamFor(hyper.seed, 'dropout');
-    const augment = hyper.augment.shift > 0 || hyper.augment.flip ? { opts: hyper.augment, rng: augmentRng } : undefined;
-    const readEvery = this.opts.readEvery ?? 4;
-    const maxAhead = this.opts.maxAhead ?? 16;
-    const monitorVal = data.valCount > 0;
-
+    const plan = this.plan();
     const history: EpochMetrics[] = [];
-    let best: { score: number; epoch: number; weights: tf.Tensor[] } | null = null;
-    let outcome: TrainOutcome = 'completed';
-    let seen = 0;
-    let step = 0;
+    let outcome: FinishedState = 'completed';
     const runStart = performance.now();
     this.pausedMs = 0;
-
     try {
-      for (let epoch = 1; epoch <= hyper.epochs && !this.stopRequested; epoch++) {
-        const epochStart = performance.now();
-        const pausedAtEpochStart = this.pausedMs;
-        const order = data.epochOrder();
-        let lossSum: tf.Scalar = tf.scalar(0);
-        let correctSum: tf.Scalar = tf.scalar(0);
-        let pending: Promise<void> | null = null;
-        let pendingSince = 0;
-        let epochSeen = 0;
-        let lr = hyper.learningRate;
-        let lossTotal = 0;
-        let correctTotal = 0;
-
-        try {
-          for (let b = 0; b < batches; b++) {
-            if (this.pauseGate) await this.waitWhilePaused();
-            if (this.stopRequested) break;
-            const start = b * batchSize;
-            const size = Math.min(batchSize, data.trainCount - start);
-            lr = learningRateAt(hyper, step, batches);
-            setLearningRate(this.optimizer, lr);
-            for (const layer of this.dropouts) layer.seed = nextSeed(dropoutRng);
-
-            const [newLoss, newCorrect] = this.trainStep(order, start, size, augment, vars, lossSum, correctSum);
-            tf.dispose([lossSum, correctSum]);
-            lossSum = newLoss;
-            correctSum = newCorrect;
-            step++;
-            seen += size;
-            epochSeen += size;
-
-            if (!pending && (b % readEvery === readEvery - 1 || b === batches - 1) && this.callbacks.onBatch) {
-              // A copy, since the sums are replaced (and disposed) by the next batches.
-              const snapshot = tf.stack([lossSum, correctSum]);
-              const at = { batch: b + 1, epochSeen, seen };
-              pendingSince = b;
-              pending = snapshot.data().then((v) => {
-                snapshot.dispose();
-                pending = null;
-                const ms = performance.now() - epochStart - (this.pausedMs - pausedAtEpochStart);
-                this.callbacks.onBatch?.({
-                  epoch,
-                  batch: at.batch,
-                  batches,
-                  loss: v[0]! / at.epochSeen,
-                  acc: v[1]! / at.epochSeen,
-                  imagesPerSecond: (at.epochSeen / ms) * 1000,
-                  seen: at.seen,
-                });
-              });
-            }
-            if (pending && b - pendingSince >= maxAhead) await pending;
-            await yieldToEventLoop();
-          }
-          await pending;
-          [lossTotal, correctTotal] = await readPair(lossSum, correctSum);
-        } finally {
-          // Also on an error mid-epoch; disposing a disposed tensor is a no-op.
-          tf.dispose([order, lossSum, correctSum]);
-        }
-        if (this.stopRequested && epochSeen < data.trainCount) break;
-
-        const val = monitorVal ? await this.validate() : null;
-        const metrics: EpochMetrics = {
-          epoch,
-          loss: lossTotal / epochSeen,
-          acc: correctTotal / epochSeen,
-          valLoss: val?.loss ?? null,
-          valAcc: val?.acc ?? null,
-          lr,
-          ms: performance.now() - epochStart - (this.pausedMs - pausedAtEpochStart),
-        };
+      for (let epoch = 1; epoch <= this.hyper.epochs && !this.stopRequested; epoch++) {
+        const clock: EpochClock = { start: performance.now(), pausedBefore: this.pausedMs };
+        const sums = await this.runEpoch(epoch, plan, clock);
+        // A stop mid-epoch leaves a partial epoch: it is not scored or recorded.
+        if (this.stopRequested && sums.seen < this.data.trainCount) break;
+        const metrics = await this.readMetrics(epoch, sums, clock);
         history.push(metrics);
-
-        if (hyper.patience > 0) {
-          const score = metrics.valAcc ?? metrics.acc;
-          if (!best || score > best.score) {
-            if (best) tf.dispose(best.weights);
-            // clone() shares the data until the variable is next assigned: a cheap snapshot.
-            best = { score, epoch, weights: this.model.getWeights().map((w) => w.clone()) };
-          }
-        }
+        this.rememberBest(metrics);
         await this.callbacks.onEpoch?.(metrics);
-        if (best && epoch - best.epoch >= hyper.patience) {
+        if (this.earlyStop(epoch)) {
           outcome = 'early-stopped';
           break;
         }
       }
       if (this.stopRequested && outcome === 'completed') outcome = 'stopped';
-
-      let bestEpoch: number | null = null;
-      if (best && outcome !== 'stopped') {
-        // The kept model is the best one seen, whether training stopped early or ran out.
-        if (best.epoch !== history.length) this.model.setWeights(best.weights);
-        bestEpoch = best.epoch;
-      }
+      const bestEpoch = this.restoreBest(outcome, history.length);
       const trainingMs = performance.now() - runStart - this.pausedMs;
-      return { outcome, history, bestEpoch, imagesPerSecond: trainingMs > 0 ? (seen / trainingMs) * 1000 : 0, trainingMs };
+      return { outcome, history, bestEpoch, imagesPerSecond: trainingMs > 0 ? (this.seen / trainingMs) * 1000 : 0, trainingMs };
     } finally {
-      if (best) tf.dispose(best.weights);
+      if (this.best) tf.dispose(this.best.weights);
       this.optimizer.dispose();
       for (const layer of this.dropouts) delete layer.seed;
     }
+  }
+
+  private plan(): RunPlan {
+    const { hyper } = this;
+    const augmentRng = streamFor(hyper.seed, 'augment');
+    return {
+      batches: Math.ceil(this.data.trainCount / hyper.batchSize),
+      vars: this.model.trainableWeights.map((w) => w.read() as tf.Variable),
+      augment: hyper.augment.shift > 0 || hyper.augment.flip ? { opts: hyper.augment, rng: augmentRng } : undefined,
+      dropoutRng: streamFor(hyper.seed, 'dropout'),
+    };
+  }
+
+  /**
+   * One pass over the training set (or until a stop): one optimizer step per batch, the sums kept
+   * on the device, progress read back now and then without waiting for it.
+   */
+  private async runEpoch(epoch: number, plan: RunPlan, clock: EpochClock): Promise<EpochSums> {
+    const { hyper, data } = this;
+    const order = data.epochOrder();
+    const sums = { loss: tf.scalar(0), correct: tf.scalar(0) };
+    const readEvery = this.opts.readEvery ?? 4;
+    const maxAhead = this.opts.maxAhead ?? 16;
+    let pending: { read: Promise<void>; since: number } | null = null;
+    let epochSeen = 0;
+    let lr = hyper.learningRate;
+    try {
+      for (let b = 0; b < plan.batches; b++) {
+        if (this.pauseGate) await this.waitWhilePaused(pending?.read);
+        if (this.stopRequested) break;
+        const start = b * hyper.batchSize;
+        const size = Math.min(hyper.batchSize, data.trainCount - start);
+        lr = learningRateAt(hyper, this.step, plan.batches);
+        setLearningRate(this.optimizer, lr);
+        for (const layer of this.dropouts) layer.seed = nextSeed(plan.dropoutRng);
+        const [newLoss, newCorrect] = this.trainStep(order, start, size, plan.augment, plan.vars, sums.loss, sums.correct);
+        tf.dispose([sums.loss, sums.correct]);
+        [sums.loss, sums.correct] = [newLoss, newCorrect];
+        this.step++;
+        this.seen += size;
+        epochSeen += size;
+        if (!pending && (b % readEvery === readEvery - 1 || b === plan.batches - 1) && this.callbacks.onBatch) {
+          const at = { epoch, batch: b + 1, batches: plan.batches, epochSeen, seen: this.seen };
+          const read = this.reportBatch(sums, at, clock).then(() => void (pending = null));
+          pending = { read, since: b };
+        }
+        if (pending && b - pending.since >= maxAhead) await pending.read;
+        await yieldToEventLoop();
+      }
+      await pending?.read;
+      const [loss, correct] = await readPair(sums.loss, sums.correct);
+      return { loss, correct, seen: epochSeen, lr };
+    } finally {
+      // Also on an error mid-epoch; disposing a disposed tensor is a no-op.
+      tf.dispose([order, sums.loss, sums.correct]);
+    }
+  }
+
+  /** Reads the running sums back asynchronously and reports them as batch progress. */
+  private async reportBatch(
+    sums: { loss: tf.Scalar; correct: tf.Scalar },
+    at: { epoch: number; batch: number; batches: number; epochSeen: number; seen: number },
+    clock: EpochClock,
+  ): Promise<void> {
+    // A copy, since the sums are replaced (and disposed) by the next batches.
+    const snapshot = tf.stack([sums.loss, sums.correct]);
+    const v = await snapshot.data();
+    snapshot.dispose();
+    const ms = performance.now() - clock.start - (this.pausedMs - clock.pausedBefore);
+    this.callbacks.onBatch?.({
+      epoch: at.epoch,
+      batch: at.batch,
+      batches: at.batches,
+      loss: v[0]! / at.epochSeen,
+      acc: v[1]! / at.epochSeen,
+      imagesPerSecond: (at.epochSeen / ms) * 1000,
+      seen: at.seen,
+    });
+  }
+
+  /** The epoch's metrics: its training sums and, with a hold-out, a validation pass. */
+  private async readMetrics(epoch: number, sums: EpochSums, clock: EpochClock): Promise<EpochMetrics> {
+    const val = this.data.valCount > 0 ? await validate(this.model, this.data, this.opts.evalBatchSize ?? 500) : null;
+    return {
+      epoch,
+      loss: sums.loss / sums.seen,
+      acc: sums.correct / sums.seen,
+      valLoss: val?.loss ?? null,
+      valAcc: val?.acc ?? null,
+      lr: sums.lr,
+      ms: performance.now() - clock.start - (this.pausedMs - clock.pausedBefore),
+    };
+  }
+
+  /** With early stopping on, snapshots the weights of the best epoch so far. */
+  private rememberBest(metrics: EpochMetrics): void {
+    if (this.hyper.patience <= 0) return;
+    const score = metrics.valAcc ?? metrics.acc;
+    if (this.best && !(score > this.best.score)) return;
+    if (this.best) tf.dispose(this.best.weights);
+    // clone() shares the data until the variable is next assigned: a cheap snapshot.
+    this.best = { score, epoch: metrics.epoch, weights: this.model.getWeights().map((w) => w.clone()) };
+  }
+
+  /** `patience` epochs have passed without a better one. */
+  private earlyStop(epoch: number): boolean {
+    return this.best !== null && epoch - this.best.epoch >= this.hyper.patience;
+  }
+
+  /** The kept model is the best one seen, whether training stopped early or ran out; returns its epoch. */
+  private restoreBest(outcome: FinishedState, epochs: number): number | null {
+    if (!this.best || outcome === 'stopped') return null;
+    if (this.best.epoch !== epochs) this.model.setWeights(this.best.weights);
+    return this.best.epoch;
   }
 
   /** One optimizer step; returns the updated device-side sums (loss·n and correct count). */
@@ -254,45 +269,13 @@ export class Trainer {
     });
   }
 
-  private async validate(): Promise<{ loss: number; acc: number }> {
-    const n = this.data.valCount;
-    const size = this.opts.evalBatchSize ?? 500;
-    let lossSum: tf.Scalar = tf.scalar(0);
-    let correctSum: tf.Scalar = tf.scalar(0);
-    for (let start = 0; start < n; start += size) {
-      const next = tf.tidy(() => {
-        const { xs, ys, labels } = this.data.valBatch(start, Math.min(size, n - start));
-        const preds = this.model.apply(xs, { training: false }) as tf.Tensor2D;
-        const loss = tf.mul(categoricalCrossentropy(ys, preds), xs.shape[0]);
-        return [tf.add(lossSum, loss), tf.add(correctSum, countCorrect(preds, labels))] as [tf.Scalar, tf.Scalar];
-      });
-      tf.dispose([lossSum, correctSum]);
-      [lossSum, correctSum] = next;
-      await yieldToEventLoop();
-    }
-    const [loss, correct] = await readPair(lossSum, correctSum);
-    tf.dispose([lossSum, correctSum]);
-    return { loss: loss / n, acc: correct / n };
-  }
-
-  private async waitWhilePaused(): Promise<void> {
+  /** Waits at the pause gate; the progress read in flight lands first, so a paused run has shown all it did. */
+  private async waitWhilePaused(inFlight?: Promise<void>): Promise<void> {
+    await inFlight;
     const since = performance.now();
+    if (this.pauseGate && !this.stopRequested) this.callbacks.onPause?.();
     while (this.pauseGate && !this.stopRequested) await this.pauseGate;
     this.pausedMs += performance.now() - since;
   }
-}
 
-function countCorrect(preds: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(preds, -1), labels), 'float32'));
-}
-
-/** Reads two scalars with one async transfer. */
-async function readPair(a: tf.Scalar, b: tf.Scalar): Promise<[number, number]> {
-  const stacked = tf.stack([a, b]);
-  try {
-    const [x = NaN, y = NaN] = await stacked.data();
-    return [x, y];
-  } finally {
-    stacked.dispose();
-  }
 }

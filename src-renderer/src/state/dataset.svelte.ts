@@ -1,9 +1,14 @@
 // The dataset as app state: its status from main, the pixels once loaded (kept out of deep
-// reactivity: 55 MB in $state.raw), and download/import actions with their progress.
+// reactivity: 55 MB in $state.raw), and download/import actions with their progress. While a run
+// trains on the selected dataset it is locked: it cannot be switched, replaced or re-downloaded.
+import type { TailorApi } from '../../../src-shared/contract';
 import type { DatasetPayload, DatasetStatus, DownloadProgress } from '../../../src-shared/types/dataset';
-import { tailor, unwrap } from '../lib/api';
+import { readFiles } from '../lib/files';
+import { unwrap } from '../lib/result';
 
 export const DEFAULT_DATASET = 'fashion-mnist';
+
+export type DatasetApi = Pick<TailorApi, 'datasets' | 'on'>;
 
 export class DatasetState {
   statuses = $state.raw<DatasetStatus[]>([]);
@@ -13,8 +18,15 @@ export class DatasetState {
   loadMs = $state<number | null>(null);
   error = $state<string | null>(null);
   progress = $state.raw<DownloadProgress | null>(null);
+  /** Why the selected dataset cannot change now (a run trains on it), or null. */
+  lockedBy = $state<string | null>(null);
+  readonly #api: DatasetApi;
   #unsubscribe: (() => void) | null = null;
   #pending: Promise<DatasetPayload | null> | null = null;
+
+  constructor(api: DatasetApi) {
+    this.#api = api;
+  }
 
   get status(): DatasetStatus | null {
     return this.statuses.find((s) => s.id === this.selectedId) ?? null;
@@ -22,7 +34,7 @@ export class DatasetState {
 
   async refresh(): Promise<void> {
     try {
-      this.statuses = await unwrap(tailor.datasets.list());
+      this.statuses = await unwrap(this.#api.datasets.list());
     } catch (err) {
       this.error = (err as Error).message;
     }
@@ -40,7 +52,7 @@ export class DatasetState {
     this.error = null;
     const t0 = performance.now();
     try {
-      const payload = await unwrap(tailor.datasets.load(this.selectedId));
+      const payload = await unwrap(this.#api.datasets.load(this.selectedId));
       this.data = payload;
       this.loadMs = performance.now() - t0;
       await this.refresh();
@@ -55,33 +67,47 @@ export class DatasetState {
   }
 
   async select(id: string): Promise<void> {
-    if (id === this.selectedId) return;
+    if (id === this.selectedId || this.#refuseWhileLocked()) return;
     this.selectedId = id;
     this.data = null;
     await this.ensureLoaded();
   }
 
   async download(): Promise<void> {
-    this.#unsubscribe ??= tailor.on('datasets:progress', (p) => {
+    if (this.#refuseWhileLocked()) return;
+    this.#unsubscribe ??= this.#api.on('datasets:progress', (p) => {
       if (p.id === this.selectedId) this.progress = p;
     });
     await this.#changeFiles(async () => {
-      await unwrap(tailor.datasets.download(this.selectedId));
+      await unwrap(this.#api.datasets.download(this.selectedId));
       this.progress = null;
     });
   }
 
+  /** Asks main to cancel the download; a refusal or a failure is shown, not dropped. */
   async cancelDownload(): Promise<void> {
-    await tailor.datasets.cancelDownload(this.selectedId);
+    try {
+      // false: no download was running any more (it had just ended); nothing to report.
+      await unwrap(this.#api.datasets.cancelDownload(this.selectedId));
+    } catch (err) {
+      this.error = `The download could not be cancelled: ${(err as Error).message}`;
+    }
   }
 
   /** Imports IDX files (gz or raw) the user picked or dropped, as bytes. */
   async importFiles(files: File[], id = this.selectedId, name?: string, classNames?: string[]): Promise<void> {
+    if (id === this.selectedId && this.#refuseWhileLocked()) return;
     await this.#changeFiles(async () => {
-      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-      await unwrap(tailor.datasets.import({ id, files: payload, ...(name ? { name } : {}), ...(classNames ? { classNames } : {}) }));
-      this.selectedId = id;
+      const payload = await readFiles(files);
+      await unwrap(this.#api.datasets.import({ id, files: payload, ...(name ? { name } : {}), ...(classNames ? { classNames } : {}) }));
+      if (!this.lockedBy) this.selectedId = id;
     });
+  }
+
+  #refuseWhileLocked(): boolean {
+    if (!this.lockedBy) return false;
+    this.error = `The dataset cannot change while ${this.lockedBy}.`;
+    return true;
   }
 
   /** Runs a change of the dataset's files, then reloads the pixels and the statuses. */
@@ -89,8 +115,10 @@ export class DatasetState {
     this.error = null;
     try {
       await change();
-      this.data = null;
-      await this.ensureLoaded();
+      if (!this.lockedBy) {
+        this.data = null;
+        await this.ensureLoaded();
+      }
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -98,5 +126,3 @@ export class DatasetState {
     }
   }
 }
-
-export const dataset = new DatasetState();

@@ -1,19 +1,23 @@
 // Saved models and recorded runs (owned by main), and the *current* model: the one loaded in the
-// ML worker, which Evaluate and Classify use.
-import type { ModelMeta, ModelSummary } from '../../../src-shared/types/model';
+// ML worker, which Evaluate and Classify use. The worker numbers its models; the UI only ever
+// moves `current` forward to a later one, so a reply that arrives late cannot bring back an old model.
+import type { TailorApi } from '../../../src-shared/contract';
+import type { DatasetPayload } from '../../../src-shared/types/dataset';
+import type { ModelSave, ModelSummary } from '../../../src-shared/types/model';
 import type { RunRecord, RunSummary } from '../../../src-shared/types/run';
-import type { Evaluation } from '../ml/evaluate';
-import type { ModelInfo } from '../worker/protocol';
-import { tailor, unwrap } from '../lib/api';
-import { dataset } from './dataset.svelte';
-import { ml } from './ml.svelte';
+import type { PixelScale } from '../ml/model-input';
+import { fitProblem } from '../ml/fit';
+import type { ModelFiles } from '../ml/serialize';
+import { readFiles } from '../lib/files';
+import { unwrap } from '../lib/result';
+import type { MlClient } from '../worker/ml-client';
+import { currentFromMeta, recordDecision, type CurrentModel, type EvaluationResult } from './current-model';
 
-export interface CurrentModel {
-  /** Saved model id, or null for a model that exists only in the worker. */
-  id: string | null;
-  name: string;
-  builtIn: boolean;
-  info: ModelInfo;
+export type { CurrentModel, EvaluationResult } from './current-model';
+
+export interface ModelsDeps {
+  api: Pick<TailorApi, 'models' | 'runs'>;
+  ml: { readonly client: Pick<MlClient, 'call' | 'on'>; ensureData(): Promise<DatasetPayload> };
 }
 
 export class ModelsState {
@@ -21,20 +25,25 @@ export class ModelsState {
   runs = $state.raw<RunSummary[]>([]);
   activeId = $state<string | null>(null);
   current = $state.raw<CurrentModel | null>(null);
-  evaluation = $state.raw<Evaluation | null>(null);
-  /** The model the evaluation above belongs to. */
-  evaluationOf = $state<string | null>(null);
+  evaluation = $state.raw<EvaluationResult | null>(null);
   evalProgress = $state.raw<{ done: number; total: number } | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
+  readonly #api: ModelsDeps['api'];
+  readonly #ml: ModelsDeps['ml'];
   #loadingCurrent: Promise<boolean> | null = null;
+
+  constructor(deps: ModelsDeps) {
+    this.#api = deps.api;
+    this.#ml = deps.ml;
+  }
 
   async refresh(): Promise<void> {
     try {
       const [list, runs, activeId] = await Promise.all([
-        unwrap(tailor.models.list()),
-        unwrap(tailor.runs.list()),
-        unwrap(tailor.models.getActive()),
+        unwrap(this.#api.models.list()),
+        unwrap(this.#api.runs.list()),
+        unwrap(this.#api.models.getActive()),
       ]);
       this.list = list;
       this.runs = runs;
@@ -44,20 +53,21 @@ export class ModelsState {
     }
   }
 
-  /** Loads a saved model into the worker and makes it current and active. */
-  async use(id: string): Promise<boolean> {
+  /**
+   * Loads a saved model into the worker and makes it current and active. With `ifCurrent`, only
+   * if the worker's current model is still that one (null: none): a model a run made meanwhile stays.
+   */
+  async use(id: string, { ifCurrent }: { ifCurrent?: number | null } = {}): Promise<boolean> {
     this.error = null;
     this.busy = true;
     try {
-      const artifacts = await unwrap(tailor.models.load(id));
-      const info = await ml.client.call(
-        'loadModel',
-        { modelJson: artifacts.modelJson, weights: artifacts.weights, label: artifacts.meta.name },
-        [artifacts.weights.buffer],
-      );
-      this.current = { id, name: artifacts.meta.name, builtIn: artifacts.meta.builtIn === true, info };
-      this.activeId = await unwrap(tailor.models.setActive(id));
-      this.evaluation = null;
+      const { meta, modelJson, weights } = await unwrap(this.#api.models.load(id));
+      const request = { modelJson, weights, label: meta.name, pixelScale: meta.hyper.pixelScale, ...(ifCurrent !== undefined ? { ifCurrent } : {}) };
+      const reply = await this.#ml.client.call('loadModel', request, [weights.buffer]);
+      if (reply.loaded) {
+        this.#moveTo(currentFromMeta(meta, reply.info));
+        this.activeId = await unwrap(this.#api.models.setActive(id));
+      }
       return true;
     } catch (err) {
       this.error = (err as Error).message;
@@ -72,37 +82,48 @@ export class ModelsState {
     if (this.current) return Promise.resolve(true);
     this.#loadingCurrent ??= (async () => {
       await this.refresh();
+      if (this.current) return true;
       const id = this.activeId ?? this.list.find((m) => !m.problem)?.id ?? null;
       if (!id) {
         this.error = 'No model yet: train one in the Train view, or import a TensorFlow.js model in the Models view.';
         return false;
       }
-      return this.use(id);
+      // Decided while no model was current: if a run's model arrives first, it stays.
+      return this.use(id, { ifCurrent: null });
     })().finally(() => (this.#loadingCurrent = null));
     return this.#loadingCurrent;
   }
 
-  /** Evaluates the current model on the test set in the worker, with progress. */
-  async evaluateCurrent(): Promise<Evaluation | null> {
+  /**
+   * Evaluates the current model on the selected dataset's test set, with progress. Refuses a
+   * dataset the model does not fit; records the metrics only when it is the model's own dataset.
+   */
+  async evaluateCurrent(): Promise<EvaluationResult | null> {
     this.error = null;
     if (!(await this.ensureCurrent())) return null;
-    const off = ml.client.on('evalProgress', (p) => (this.evalProgress = p));
+    const off = this.#ml.client.on('evalProgress', (p) => (this.evalProgress = p));
     try {
-      await ml.ensureData();
+      const data = await this.#ml.ensureData();
+      const model = this.current!;
+      const problem = fitProblem(model.info, { name: data.name, rows: data.rows, cols: data.cols, classCount: data.classNames.length });
+      if (problem) throw new Error(problem);
       this.evalProgress = { done: 0, total: 1 };
-      const evaluation = await ml.client.call('evaluate', null);
-      this.evaluation = evaluation;
-      this.evaluationOf = this.current?.id ?? null;
-      const id = this.current?.id;
-      const saved = this.list.find((m) => m.id === id);
-      const data = dataset.data;
-      if (id && saved && !saved.builtIn && data) {
-        // Main keeps the metrics only when they were measured on the model's own dataset.
-        const metrics = { loss: evaluation.loss, acc: evaluation.acc, confusion: evaluation.confusion };
-        await unwrap(tailor.models.updateMeta(id, { testMetrics: { measuredOn: { id: data.id, checksums: data.checksums }, metrics } }));
-        await this.refresh();
-      }
-      return evaluation;
+      const { evaluation, modelKey, datasetId } = await this.#ml.client.call('evaluate', null);
+      if (modelKey !== this.current?.key || datasetId !== data.id) throw new Error('The model or the dataset changed during the evaluation: evaluate again.');
+      const decision = recordDecision(model, data);
+      const result: EvaluationResult = {
+        evaluation,
+        modelKey,
+        modelName: model.name,
+        datasetId,
+        datasetName: data.name,
+        classNames: model.classNames,
+        recorded: decision.record,
+        note: decision.note,
+      };
+      if (decision.record && model.id) await this.#record(model.id, data, evaluation);
+      this.evaluation = result;
+      return result;
     } catch (err) {
       this.error = (err as Error).message;
       return null;
@@ -112,50 +133,74 @@ export class ModelsState {
     }
   }
 
-  /** Saves the worker's current (just trained) model; it becomes the active model. */
-  async saveTrained(meta: Omit<ModelMeta, 'id' | 'createdAt'>): Promise<ModelSummary> {
-    const files = await ml.client.call('exportModel', null);
-    const saved = await unwrap(tailor.models.save({ meta, modelJson: files.modelJson, weights: files.weights }));
-    this.activeId = await unwrap(tailor.models.setActive(saved.id));
-    if (this.current) this.current = { ...this.current, id: saved.id, name: saved.name, builtIn: false };
+  async #record(id: string, data: DatasetPayload, e: EvaluationResult['evaluation']): Promise<void> {
+    const measuredOn = { id: data.id, checksums: { ...data.checksums } };
+    await unwrap(this.#api.models.updateMeta(id, { testMetrics: { measuredOn, metrics: { loss: e.loss, acc: e.acc, confusion: e.confusion } } }));
+    await this.refresh();
+  }
+
+  /** A run's model became the worker's current model (not saved yet). */
+  adoptTrained(model: Omit<CurrentModel, 'id' | 'builtIn' | 'pixelScaleAssumed' | 'key'>): void {
+    this.#moveTo({ ...model, key: model.info.key, id: null, builtIn: false, pixelScaleAssumed: false });
+  }
+
+  /**
+   * Saves a run's model from the weights its train call answered (`key`: the worker's key for it).
+   * It becomes the active model unless the user chose another one meanwhile.
+   */
+  async saveTrained(meta: ModelSave['meta'], files: ModelFiles, key: number): Promise<ModelSummary> {
+    const saved = await unwrap(this.#api.models.save({ meta, modelJson: files.modelJson, weights: files.weights }));
+    if (this.current?.key === key) {
+      this.current = { ...this.current, id: saved.id, name: saved.name };
+      this.activeId = await unwrap(this.#api.models.setActive(saved.id));
+    }
     await this.refresh();
     return saved;
   }
 
-  /** Called when a training run replaced the worker's model. */
-  trainedModelIsCurrent(name: string, info: ModelInfo): void {
-    this.current = { id: null, name, builtIn: false, info };
-    this.evaluation = null;
+  /** Only forward: a model the worker made current later is never replaced by an earlier one. */
+  #moveTo(next: CurrentModel): void {
+    if (this.current && next.key < this.current.key) return;
+    if (this.current?.key !== next.key) this.evaluation = null;
+    this.current = next;
   }
 
   async saveRun(run: RunRecord): Promise<void> {
-    await unwrap(tailor.runs.save(run));
+    await unwrap(this.#api.runs.save(run));
     await this.refresh();
   }
 
   async rename(id: string, name: string): Promise<void> {
     await this.#act(async () => {
-      const s = await unwrap(tailor.models.rename(id, name));
+      const s = await unwrap(this.#api.models.rename(id, name));
       if (this.current?.id === id) this.current = { ...this.current, name: s.name };
     });
   }
 
   async remove(id: string): Promise<void> {
     await this.#act(async () => {
-      await unwrap(tailor.models.delete(id));
+      await unwrap(this.#api.models.delete(id));
       if (this.current?.id === id) this.current = { ...this.current, id: null };
     });
   }
 
   async removeRun(id: string): Promise<void> {
-    await this.#act(() => unwrap(tailor.runs.delete(id)));
+    await this.#act(() => unwrap(this.#api.runs.delete(id)));
+  }
+
+  /** Corrects how an imported model takes its pixels; the worker reloads it when it is current. */
+  async setPixelScale(id: string, pixelScale: PixelScale): Promise<void> {
+    await this.#act(async () => {
+      await unwrap(this.#api.models.updateMeta(id, { pixelScale }));
+      if (this.current?.id === id && !(await this.use(id))) throw new Error(this.error ?? 'The model could not be reloaded.');
+    });
   }
 
   /** Asks main for a folder and writes the model there; returns the folder or null if cancelled. */
   async exportModel(id: string): Promise<string | null> {
     let folder: string | null = null;
     await this.#act(async () => {
-      folder = (await unwrap(tailor.models.export(id)))?.folder ?? null;
+      folder = (await unwrap(this.#api.models.export(id)))?.folder ?? null;
     });
     return folder;
   }
@@ -163,8 +208,7 @@ export class ModelsState {
   async importFiles(files: File[]): Promise<ModelSummary | null> {
     let saved: ModelSummary | null = null;
     await this.#act(async () => {
-      const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-      saved = await unwrap(tailor.models.import(payload));
+      saved = await unwrap(this.#api.models.import(await readFiles(files)));
     });
     return saved;
   }
@@ -182,5 +226,3 @@ export class ModelsState {
     }
   }
 }
-
-export const models = new ModelsState();

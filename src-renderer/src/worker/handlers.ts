@@ -1,187 +1,180 @@
-// The Worker's call handlers, one per protocol method. The Worker owns the dataset (sent once),
-// the current model and at most one running Trainer.
+// The ML Worker's call handlers, one per protocol method. The Worker owns the dataset (sent once),
+// the current model (in a ModelSlot: jobs hold it with a lease) and at most one running Trainer.
+// Everything it needs from outside comes through the constructor, so tests drive it in Node.
 import * as tf from '@tensorflow/tfjs';
-import { evaluate, type Evaluation } from '../ml/evaluate';
-import { registerFastGradients } from '../ml/gradients';
-import { buildModel } from '../ml/layers';
-import { TrainData } from '../ml/data';
-import { Trainer } from '../ml/trainer';
-import { artifactsToModel, modelToArtifacts } from '../ml/serialize';
-import { saliency } from '../ml/saliency';
-import type { BackendName } from '../ml/backend-rule';
-import { initBackend } from './backends';
-import { probe } from './probe';
-import type { ModelInfo, TrainOutcome, WorkerCalls, WorkerDataset, WorkerEvents } from './protocol';
-import type { Handlers } from './rpc';
+import { evaluate } from '../ml/evaluate';
+import { fitProblem } from '../ml/fit';
+import { imageInputShape, type PixelScale } from '../ml/model-input';
+import { predictPictures, saliency } from '../ml/saliency';
+import { artifactsToModel } from '../ml/serialize';
+import type { Trainer } from '../ml/trainer';
+import { ModelSlot, type Lease } from './model-slot';
+import type { BackendInfo, ModelInfo, WorkerCalls, WorkerDataset } from './protocol';
+import type { Handlers, Reply } from './rpc';
+import { runTrainJob, type Emitter } from './train-job';
 
-type Emitter = <E extends keyof WorkerEvents>(event: E, payload: WorkerEvents[E], transfer?: Transferable[]) => void;
-let emit: Emitter = () => undefined;
-export function setEmitter(fn: Emitter): void {
-  emit = fn;
+export interface MlWorkerDeps {
+  emit: Emitter;
+  /** Probes and starts a backend (the override, or the best one found). */
+  initBackend: (override: WorkerCalls['init']['arg']['override']) => Promise<BackendInfo>;
+  /** Turns saved files into a model (tfjs' loader in the app). */
+  loadModel?: typeof artifactsToModel;
 }
 
-registerFastGradients();
+const noModel = (): Error => new Error('No model is loaded: train one, or use a saved model from the Models view.');
 
-let probed: Awaited<ReturnType<typeof probe>> | null = null;
-let dataset: WorkerDataset | null = null;
-let model: tf.LayersModel | null = null;
-let modelLabel = '';
-let trainer: Trainer | null = null;
-/** Serialises evaluate/predict/saliency against training and model swaps. */
-let busy: Promise<unknown> = Promise.resolve();
+export class MlWorker {
+  readonly #deps: Required<MlWorkerDeps>;
+  readonly #slot = new ModelSlot<tf.LayersModel>();
+  #dataset: WorkerDataset | null = null;
+  #trainer: Trainer | null = null;
+  /** Serialises the long jobs (training, evaluation): one at a time, in the order asked. */
+  #busy: Promise<unknown> = Promise.resolve();
 
-function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-  const next = busy.then(fn, fn);
-  busy = next.catch(() => undefined);
-  return next;
-}
-
-function requireData(): WorkerDataset {
-  if (!dataset) throw new Error('No dataset is loaded yet: open the Data view or check the dataset files.');
-  return dataset;
-}
-
-function requireModel(): tf.LayersModel {
-  if (!model) throw new Error('No model is loaded: train one, or use a saved model from the Models view.');
-  return model;
-}
-
-function infoOf(m: tf.LayersModel, label: string): ModelInfo {
-  const out = m.outputs[0]?.shape ?? [];
-  return {
-    params: m.countParams(),
-    label,
-    inputShape: (m.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? 0),
-    classes: out[out.length - 1] ?? 0,
-  };
-}
-
-function setModel(m: tf.LayersModel, label: string): ModelInfo {
-  if (model && model !== m) model.dispose();
-  model = m;
-  modelLabel = label;
-  const info = infoOf(m, label);
-  emit('model', info);
-  return info;
-}
-
-/** Scores a model on the first `limit` test images (0 = all). */
-function runEvaluation(m: tf.LayersModel, d: WorkerDataset, limit = 0): Promise<Evaluation> {
-  const n = limit > 0 ? Math.min(limit, d.testLabels.length) : d.testLabels.length;
-  const images = d.testImages.subarray(0, n * d.rows * d.cols);
-  return evaluate(m, images, d.testLabels.subarray(0, n), d.classCount, (done, total) => emit('evalProgress', { done, total }));
-}
-
-async function train({ layers, hyper, testLimit }: WorkerCalls['train']['arg']): Promise<TrainOutcome> {
-  if (trainer) throw new Error('A training run is already in progress.');
-  const d = requireData();
-  emit('phase', { phase: 'preparing' });
-  const data = new TrainData(d.trainImages, d.trainLabels, {
-    rows: d.rows,
-    cols: d.cols,
-    classCount: d.classCount,
-    validationSplit: hyper.validationSplit,
-    seed: hyper.seed,
-    limit: hyper.limit,
-  });
-  let m: tf.LayersModel | null = null;
-  try {
-    m = buildModel(layers, { seed: hyper.seed, inputShape: [d.rows, d.cols, 1] });
-    trainer = new Trainer(m, data, hyper, {
-      onBatch: (p) => emit('batch', p),
-      onEpoch: (e) => {
-        const { numTensors, numBytes } = tf.memory();
-        emit('epoch', { ...e, numTensors, numBytes });
-      },
-    });
-    emit('phase', { phase: 'training' });
-    const result = await trainer.run();
-    trainer = null;
-    data.dispose(); // frees the uploaded training set before the test pass (finally repeats it harmlessly)
-    emit('phase', { phase: 'testing' });
-    const ev = await runEvaluation(m, d, testLimit);
-    const params = m.countParams();
-    setModel(m, 'Trained run');
-    return {
-      state: result.outcome,
-      history: result.history,
-      bestEpoch: result.bestEpoch,
-      imagesPerSecond: result.imagesPerSecond,
-      trainingMs: result.trainingMs,
-      backend: tf.getBackend() as BackendName,
-      params,
-      test: { loss: ev.loss, acc: ev.acc, confusion: ev.confusion, count: ev.confusion.flat().reduce((a, b) => a + b, 0) },
-    };
-  } catch (err) {
-    if (m && m !== model) m.dispose();
-    throw err;
-  } finally {
-    trainer = null;
-    data.dispose();
-    emit('phase', { phase: 'idle' });
+  constructor(deps: MlWorkerDeps) {
+    this.#deps = { loadModel: artifactsToModel, ...deps };
   }
-}
 
-function control(action: 'pause' | 'resume' | 'stop'): boolean {
-  if (!trainer) return false;
-  trainer[action]();
-  emit('phase', { phase: action === 'pause' ? 'paused' : 'training' });
-  return true;
-}
+  /** The table `serveCalls` answers with. */
+  readonly handlers: Handlers<WorkerCalls> = {
+    init: async ({ override }) => {
+      if (this.#trainer) throw new Error('Stop the training run before switching backends.');
+      const info = await this.#deps.initBackend(override);
+      this.#deps.emit('backend', info);
+      return { value: info };
+    },
+    setData: async (d) => ({ value: this.#setData(d) }),
+    train: (arg) => this.#exclusive(() => this.#train(arg)),
+    pause: async () => ({ value: this.#control('pause') }),
+    resume: async () => ({ value: this.#control('resume') }),
+    stop: async () => ({ value: this.#control('stop') }),
+    evaluate: (_arg) => this.#exclusive(() => this.#evaluate()),
+    loadModel: async (arg) => ({ value: await this.#load(arg) }),
+    predict: (arg) => this.#slot.with(noModel, (lease) => this.#predict(lease, arg.inputs)),
+    saliency: (arg) => this.#slot.with(noModel, (lease) => this.#saliency(lease, arg.input, arg.classIndex)),
+  };
 
-export const handlers: Handlers<WorkerCalls> = {
-  init: async ({ override }) => {
-    if (trainer) throw new Error('Stop the training run before switching backends.');
-    probed ??= await probe();
-    const info = await initBackend(probed, override);
-    emit('backend', info);
-    return { value: info };
-  },
+  /** The current model's description, or null. */
+  get current(): ModelInfo | null {
+    const c = this.#slot.peek();
+    return c ? infoOf(c.model, c.meta.label, c.meta.pixelScale, c.key) : null;
+  }
 
-  setData: async (d) => {
+  #exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.#busy.then(job, job);
+    this.#busy = next.catch(() => undefined);
+    return next;
+  }
+
+  #setData(d: WorkerDataset): { train: number; test: number } {
     const pixels = d.rows * d.cols;
     if (d.trainImages.length !== d.trainLabels.length * pixels || d.testImages.length !== d.testLabels.length * pixels) {
       throw new Error('The dataset sent to the worker has inconsistent sizes.');
     }
-    if (trainer) throw new Error('Cannot change the dataset while training.');
-    dataset = d;
-    return { value: { train: d.trainLabels.length, test: d.testLabels.length } };
-  },
+    if (this.#trainer) throw new Error('Cannot change the dataset while training.');
+    this.#dataset = d;
+    return { train: d.trainLabels.length, test: d.testLabels.length };
+  }
 
-  train: async (arg) => ({ value: await exclusive(() => train(arg)) }),
-  pause: async () => ({ value: control('pause') }),
-  resume: async () => ({ value: control('resume') }),
-  stop: async () => ({ value: control('stop') }),
+  #requireData(): WorkerDataset {
+    if (!this.#dataset) throw new Error('No dataset is loaded yet: open the Data view or check the dataset files.');
+    return this.#dataset;
+  }
 
-  evaluate: async () => ({ value: await exclusive(() => runEvaluation(requireModel(), requireData())) }),
+  async #train(arg: WorkerCalls['train']['arg']): Promise<Reply<WorkerCalls['train']['res']>> {
+    if (this.#trainer) throw new Error('A training run is already in progress.');
+    try {
+      const { reply, model } = await runTrainJob(arg, this.#requireData(), {
+        emit: this.#deps.emit,
+        setTrainer: (t) => (this.#trainer = t),
+        onEvalProgress: (done, total) => this.#deps.emit('evalProgress', { done, total }),
+      });
+      // The weights in the reply were exported from `model` before it became current: what the
+      // renderer saves is what this run trained, whatever is loaded after.
+      const info = this.#makeCurrent(model, 'Trained run', arg.hyper.pixelScale);
+      return { value: { ...reply, info }, transfer: [reply.model.weights.buffer] };
+    } finally {
+      this.#deps.emit('phase', { phase: 'idle' });
+    }
+  }
 
-  exportModel: async () => {
-    const files = await exclusive(() => modelToArtifacts(requireModel()));
-    return { value: files, transfer: [files.weights.buffer] };
-  },
+  #control(action: 'pause' | 'resume' | 'stop'): boolean {
+    const trainer = this.#trainer;
+    if (!trainer) return false;
+    trainer[action]();
+    // 'paused' comes from the trainer itself once it waits at its gate (see train-job.ts).
+    if (action !== 'pause') this.#deps.emit('phase', { phase: action === 'stop' ? 'stopping' : 'training' });
+    return true;
+  }
 
-  loadModel: async ({ modelJson, weights, label }) => {
-    const info = await exclusive(async () => setModel(await artifactsToModel({ modelJson, weights }), label));
-    return { value: info };
-  },
+  async #evaluate(): Promise<Reply<WorkerCalls['evaluate']['res']>> {
+    const d = this.#requireData();
+    return this.#slot.with(noModel, async (lease) => {
+      const problem = fitProblem(infoOf(lease.model, lease.meta.label, lease.meta.pixelScale, lease.key), dataShape(d));
+      if (problem) throw new Error(problem);
+      const evaluation = await evaluate(lease.model, d.testImages, d.testLabels, d.classCount, {
+        pixelScale: lease.meta.pixelScale,
+        onProgress: (done, total) => this.#deps.emit('evalProgress', { done, total }),
+      });
+      return { value: { evaluation, modelKey: lease.key, datasetId: d.id } };
+    });
+  }
 
-  predict: async ({ inputs }) => {
-    const m = requireModel();
-    const [rows, cols, ch] = infoOf(m, modelLabel).inputShape as [number, number, number];
-    const per = rows * cols * ch;
-    if (inputs.length === 0 || inputs.length % per !== 0) throw new Error(`Expected a multiple of ${per} inputs, got ${inputs.length}.`);
+  async #load(arg: WorkerCalls['loadModel']['arg']): Promise<WorkerCalls['loadModel']['res']> {
+    const model = await this.#deps.loadModel({ modelJson: arg.modelJson, weights: arg.weights });
+    if (arg.ifCurrent !== undefined && this.#slot.key !== arg.ifCurrent) {
+      // Another model became current while this one was on its way (a run ended): it stays.
+      model.dispose();
+      const current = this.current;
+      if (current) return { loaded: false, info: current };
+    }
+    try {
+      return { loaded: true, info: this.#makeCurrent(model, arg.label, arg.pixelScale) };
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
+
+  #makeCurrent(model: tf.LayersModel, label: string, pixelScale: PixelScale): ModelInfo {
+    imageInputShape(model); // refuses a model that does not take images before it replaces one that does
+    const key = this.#slot.put(model, { label, pixelScale });
+    const info = infoOf(model, label, pixelScale, key);
+    this.#deps.emit('model', info);
+    return info;
+  }
+
+  async #predict(lease: Lease<tf.LayersModel>, inputs: Float32Array): Promise<Reply<WorkerCalls['predict']['res']>> {
+    const PIXELS = 28 * 28;
+    if (inputs.length === 0 || inputs.length % PIXELS !== 0) throw new Error(`Expected a multiple of ${PIXELS} inputs, got ${inputs.length}.`);
     const t0 = performance.now();
-    const out = tf.tidy(() => m.predict(tf.tensor4d(inputs, [inputs.length / per, rows, cols, ch])) as tf.Tensor);
+    const out = tf.tidy(() => predictPictures(lease.model, inputs, inputs.length / PIXELS, lease.meta.pixelScale));
     try {
       const probs = (await out.data()) as Float32Array;
-      return { value: { probs, ms: performance.now() - t0 }, transfer: [probs.buffer] };
+      return { value: { probs, ms: performance.now() - t0, modelKey: lease.key }, transfer: [probs.buffer] };
     } finally {
       out.dispose();
     }
-  },
+  }
 
-  saliency: async ({ input, classIndex }) => {
-    const map = await saliency(requireModel(), input, classIndex ?? undefined);
-    return { value: { map }, transfer: [map.buffer] };
-  },
-};
+  async #saliency(lease: Lease<tf.LayersModel>, input: Float32Array, classIndex: number | null): Promise<Reply<WorkerCalls['saliency']['res']>> {
+    const map = await saliency(lease.model, input, classIndex ?? undefined, { pixelScale: lease.meta.pixelScale });
+    return { value: { map, modelKey: lease.key }, transfer: [map.buffer] };
+  }
+}
+
+function infoOf(m: tf.LayersModel, label: string, pixelScale: PixelScale, key: number): ModelInfo {
+  const out = m.outputs[0]?.shape ?? [];
+  return {
+    key,
+    params: m.countParams(),
+    label,
+    inputShape: (m.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? 0),
+    classes: out[out.length - 1] ?? 0,
+    pixelScale,
+  };
+}
+
+function dataShape(d: WorkerDataset) {
+  return { name: d.name, rows: d.rows, cols: d.cols, classCount: d.classCount };
+}

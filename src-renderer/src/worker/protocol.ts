@@ -2,9 +2,12 @@
 // one reply; events stream from the Worker (training and evaluation progress).
 //
 // The Worker holds the dataset (sent once) and one *current model*: the one last trained or
-// loaded. Evaluate, predict and saliency act on the current model.
+// loaded. Evaluate, predict and saliency act on the current model, on its pixel scale; pictures
+// and probabilities cross this boundary in [0, 1] whatever the model's scale.
 import type { BackendName, GpuAdapterInfo, Probe } from '../ml/backend-rule';
 import type { Evaluation } from '../ml/evaluate';
+import type { PixelScale } from '../ml/model-input';
+import type { ModelFiles } from '../ml/serialize';
 import type { BatchProgress } from '../ml/trainer';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
 import type { EpochMetrics, RunState } from '../../../src-shared/types/run';
@@ -20,6 +23,7 @@ export interface BackendInfo {
 
 export interface WorkerDataset {
   id: string;
+  name: string;
   rows: number;
   cols: number;
   classCount: number;
@@ -34,9 +38,12 @@ export interface TrainRequest {
   hyper: Hyperparameters;
   /** Test images to score the trained model on (0 = the whole test set). */
   testLimit: number;
+  /** The dataset the run was started on: the worker refuses to train on any other. */
+  datasetId: string;
 }
 
-export interface TrainOutcome {
+/** What a finished run answers: its figures, and the trained model itself. */
+export interface TrainReply {
   state: Exclude<RunState, 'failed'>;
   history: EpochMetrics[];
   bestEpoch: number | null;
@@ -46,21 +53,43 @@ export interface TrainOutcome {
   params: number;
   /** Test-set metrics of the final (or restored best) weights. */
   test: { loss: number; acc: number; confusion: number[][]; count: number };
+  /**
+   * The trained weights, exported before the reply was sent and transferred with it: saving
+   * these (never "whatever the worker holds now") keeps a model swap from slipping in between.
+   */
+  model: ModelFiles;
+  /** The trained model as it became the worker's current model. */
+  info: ModelInfo;
 }
 
 export interface ModelInfo {
+  /** Serial number of the model in the worker: a larger key became current later. */
+  key: number;
   params: number;
-  /** Human-readable source, e.g. "trained run" or the saved model's name. */
+  /** Human-readable source, e.g. "Trained run" or the saved model's name. */
   label: string;
+  /** [rows, cols, channels]. */
   inputShape: number[];
   classes: number;
+  pixelScale: PixelScale;
 }
 
-export type TrainPhase = 'preparing' | 'training' | 'paused' | 'validating' | 'testing' | 'idle';
+export type TrainPhase = 'preparing' | 'training' | 'paused' | 'stopping' | 'testing' | 'idle';
 
-export interface ModelArtifactsMsg {
-  modelJson: Record<string, unknown>;
-  weights: Uint8Array;
+export interface LoadRequest extends ModelFiles {
+  label: string;
+  pixelScale: PixelScale;
+  /**
+   * Replace only if the current model is still this one (its key; null: no model). A load decided
+   * before a run ended must not replace the model that run made. Absent: always replace.
+   */
+  ifCurrent?: number | null;
+}
+
+/** `loaded` is false when `ifCurrent` no longer held; `info` is then the model that stays current. */
+export interface LoadReply {
+  loaded: boolean;
+  info: ModelInfo;
 }
 
 /** method → [argument, result]. */
@@ -68,19 +97,17 @@ export type WorkerCalls = {
   init: { arg: { override: BackendName | null }; res: BackendInfo };
   /** Buffers are transferred: the caller sends copies. */
   setData: { arg: WorkerDataset; res: { train: number; test: number } };
-  train: { arg: TrainRequest; res: TrainOutcome };
+  train: { arg: TrainRequest; res: TrainReply };
   pause: { arg: null; res: boolean };
   resume: { arg: null; res: boolean };
   stop: { arg: null; res: boolean };
-  /** Evaluates the current model on the test set. */
-  evaluate: { arg: null; res: Evaluation };
-  /** The current model in the tfjs layers format, for saving. */
-  exportModel: { arg: null; res: ModelArtifactsMsg };
-  loadModel: { arg: ModelArtifactsMsg & { label: string }; res: ModelInfo };
-  /** n·784 inputs in [0,1] → n·classes probabilities. */
-  predict: { arg: { inputs: Float32Array }; res: { probs: Float32Array; ms: number } };
-  /** Which pixels drove the decision, 784 values in [0,1]. */
-  saliency: { arg: { input: Float32Array; classIndex: number | null }; res: { map: Float32Array } };
+  /** Evaluates the current model on the test set of the dataset the worker holds. */
+  evaluate: { arg: null; res: { evaluation: Evaluation; modelKey: number; datasetId: string } };
+  loadModel: { arg: LoadRequest; res: LoadReply };
+  /** n 28×28 pictures in [0,1] (resized to the model's size) → n·classes probabilities. */
+  predict: { arg: { inputs: Float32Array }; res: { probs: Float32Array; ms: number; modelKey: number } };
+  /** Which pixels of a 28×28 picture drove the decision, 784 values in [0,1]. */
+  saliency: { arg: { input: Float32Array; classIndex: number | null }; res: { map: Float32Array; modelKey: number } };
 };
 
 export type WorkerEvents = {

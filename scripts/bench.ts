@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const coldMs = performance.now() - t;
 
     // 2. Chromium: the rest, through the real renderer transport of the tests.
-    const port = 4791;
+    const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4791);
     const server = await startBridgeServer({
       port,
       rendererDir: join(root, 'out/renderer'),

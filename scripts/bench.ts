@@ -7,11 +7,16 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { buildHarness } from '../e2e/harness/build';
 import { benchDrawPad } from './bench-draw';
+import { benchPeer } from './bench-peer';
 import { startBridgeServer } from '../e2e/server/bridge-server';
 import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
 
 const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+// --peer: only the Keras comparison (scripts/bench-peer.ts); --repeats N rounds of it (default 2).
+const peer = process.argv.includes('--peer');
+const repeatsArg = process.argv.indexOf('--repeats');
+const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 2;
 
 function table(rows: Record<string, string | number>[]): void {
   console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toFixed(2)) : v]))));
@@ -44,6 +49,10 @@ async function main(): Promise<void> {
     const executablePath = chromiumPath();
     const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
     try {
+      if (peer) {
+        await benchPeer(browser, server.url, repeats);
+        return;
+      }
       const page = await browser.newPage();
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(`http://localhost:${port}/__test/bench.html`);

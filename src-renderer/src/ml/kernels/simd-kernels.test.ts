@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerFastGradients } from '../gradients';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { mergePermutation } from './simd-kernels';
 
@@ -54,7 +55,35 @@ function maxPoolGradient(xShape: [number, number, number, number], size: number 
 describe('SIMD kernels on the wasm backend', () => {
   beforeAll(async () => {
     registerWasmTrainingKernels();
+    registerFastGradients();
     expect(await tf.setBackend('wasm')).toBe(true);
+  });
+
+  it("ReLU's gradient is dy where x > 0 (zeros and negatives give 0), fused on wasm and composed on cpu", async () => {
+    const shape = [3, 5, 5, 7];
+    const xs = values(sizeOf(shape), 3, 2); // many exact zeros
+    const dys = values(sizeOf(shape), 4);
+    const build = () =>
+      tf.tidy(() => {
+        const dy = tf.tensor(dys, shape);
+        return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu(x), dy)))(tf.tensor(xs, shape));
+      });
+    await expectSameAsCpu(build, 0);
+    await tf.setBackend('wasm');
+    const got = await build().data();
+    got.forEach((v, i) => expect(v).toBe(xs[i]! > 0 ? dys[i]! : 0));
+  });
+
+  it('the input gradient of a convolution (flipped filter) and Identity match cpu', async () => {
+    await expectSameAsCpu(() =>
+      tf.tidy(() => {
+        const x = tensor([2, 7, 7, 5], 1) as tf.Tensor4D;
+        const w = tensor([3, 2, 5, 6], 2) as tf.Tensor4D;
+        const dy = tensor([2, 5, 6, 6], 3);
+        const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, w, 1, 'valid'), dy)))(x);
+        return [dx, tf.clone(x)];
+      }),
+    );
   });
 
   it.each([
@@ -68,13 +97,19 @@ describe('SIMD kernels on the wasm backend', () => {
     await expectSameAsCpu(maxPoolGradient([...shape], size as number, stride as number, pad, levels));
   });
 
-  it('bias Add matches cpu for a vector on either side, and leaves other broadcasts to wasm', async () => {
+  it.each([
+    ['Add', tf.add],
+    ['Sub', tf.sub],
+    ['Multiply', tf.mul],
+  ] as const)('%s of a per-channel vector matches cpu on either side, and other broadcasts go to wasm', async (_, op) => {
     await expectSameAsCpu(() => [
-      tf.add(tensor([4, 5, 5, 12], 1), tensor([12], 2)),
-      tf.add(tensor([7], 3), tensor([6, 7], 4)),
-      tf.add(tensor([3, 10], 5), tensor([1, 10], 6)),
-      tf.add(tensor([3, 4, 5], 7), tensor([4, 1], 8)),
-      tf.add(tensor([3, 4], 9), tensor([3, 4], 10)),
+      op(tensor([4, 5, 5, 12], 1), tensor([12], 2)),
+      op(tensor([7], 3), tensor([6, 7], 4)),
+      op(tensor([1, 1, 1, 9], 5), tensor([2, 3, 3, 9], 6)),
+      op(tensor([3, 10], 5), tensor([1, 10], 6)),
+      op(tensor([3, 4, 5], 7), tensor([4, 1], 8)),
+      op(tensor([3, 4], 9), tensor([3, 4], 10)),
+      op(tensor([1, 4], 11), tensor([1, 4], 12)),
     ]);
   });
 

@@ -60,28 +60,41 @@ export function simdMaxPoolGrad(fallback: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+const ROW_OPS = { add: 0, sub: 1, mul: 2 } as const;
+
 /**
- * Add where one operand is a vector over the other's last axis (a layer's bias: conv and dense
- * layers add it unfused while training). wasm broadcasts that row by row, ~10× slower.
+ * Add, Sub or Multiply where one operand is a vector over the other's last axis (a layer's
+ * bias, which conv and dense layers add unfused while training; batch-norm statistics): wasm
+ * broadcasts those element by element, 3–10× slower than one pass.
  */
-export function simdBiasAdd(fallback: tf.KernelFunc): tf.KernelFunc {
+export function simdRowBroadcast(op: keyof typeof ROW_OPS, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const a = input(args, 'a');
     const b = input(args, 'b');
-    const isBias = (full: tf.TensorInfo, vec: tf.TensorInfo) =>
+    const isRow = (full: tf.TensorInfo, vec: tf.TensorInfo) =>
       full.dtype === 'float32' &&
       vec.dtype === 'float32' &&
       full.shape.length >= 2 &&
       vec.shape.length >= 1 &&
       vec.shape.length <= full.shape.length &&
       vec.shape.slice(0, -1).every((d) => d === 1) &&
-      vec.shape[vec.shape.length - 1] === full.shape[full.shape.length - 1];
-    const [full, vec] = isBias(a, b) ? [a, b] : isBias(b, a) ? [b, a] : [null, null];
-    if (full === null || vec === null) return fallback(args);
+      vec.shape[vec.shape.length - 1] === full.shape[full.shape.length - 1] &&
+      size(full.shape) > size(vec.shape);
+    const vecFirst = !isRow(a, b) && isRow(b, a);
+    if (!vecFirst && !isRow(a, b)) return fallback(args);
+    const [full, vec] = vecFirst ? [b, a] : [a, b];
     const backend = backendOf(args);
     const out = backend.makeOutput([...full.shape], 'float32');
     const cols = full.shape[full.shape.length - 1]!;
-    simdFor(backend).bias_add(offsetOf(backend, full), offsetOf(backend, vec), offsetOf(backend, out), size(full.shape) / cols, cols);
+    simdFor(backend).row_broadcast(
+      ROW_OPS[op],
+      offsetOf(backend, full),
+      offsetOf(backend, vec),
+      offsetOf(backend, out),
+      size(full.shape) / cols,
+      cols,
+      vecFirst ? 1 : 0,
+    );
     return out;
   };
 }
@@ -191,4 +204,61 @@ export function simdFilterGradSmall(backendArg: unknown, x: tf.TensorInfo, dy: t
     g.padLeft,
   );
   return dw;
+}
+
+/**
+ * Identity that shares the data (one more reference) instead of copying it, as the cpu backend's
+ * does: tfjs's engine clones every tensor a gradient saves, three full activations per conv
+ * layer per step, and tensors are never written in place.
+ */
+export function sharedIdentity(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const x = input(args, 'x');
+    if (x.dtype === 'string') return fallback(args);
+    backendOf(args).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** The filter of the input gradient: `filter` rotated 180° with in/out channels swapped. */
+export function simdFlipFilter(backendArg: unknown, filter: tf.TensorInfo): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const out = backend.makeOutput([kh, kw, cout, cin], 'float32');
+  simdFor(backend).flip_filter(offsetOf(backend, filter), offsetOf(backend, out), kh, kw, cin, cout);
+  return out;
+}
+
+/** dx = dy where x > 0, else 0, in one pass. */
+export const simdReluGrad: tf.KernelFunc = (args) => {
+  const x = input(args, 'x');
+  const dy = input(args, 'dy');
+  const backend = backendOf(args);
+  const dx = backend.makeOutput([...x.shape], 'float32');
+  simdFor(backend).relu_grad(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dx), size(x.shape));
+  return dx;
+};
+
+/** The transposed im2col of x for a convolution: [KH·KW·Cin, N·OH·OW], zeros in the padding. */
+export function simdIm2colTransposed(backendArg: unknown, x: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const rows = g.filterHeight * g.filterWidth * g.inChannels;
+  const out = backend.makeOutput([rows, g.batch * g.outHeight * g.outWidth], 'float32');
+  simdFor(backend).im2col_transposed(
+    offsetOf(backend, x),
+    offsetOf(backend, out),
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outHeight,
+    g.outWidth,
+    g.filterHeight,
+    g.filterWidth,
+    g.stride[0],
+    g.stride[1],
+    g.padTop,
+    g.padLeft,
+  );
+  return out;
 }

@@ -12,7 +12,7 @@ export interface SimdExports {
     x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
   ): void;
-  bias_add(x: number, bias: number, out: number, rows: number, cols: number): void;
+  row_broadcast(op: number, x: number, v: number, out: number, rows: number, cols: number, vecFirst: number): void;
   column_sum(x: number, out: number, rows: number, cols: number, scale: number): void;
   conv_filter_grad_small(
     x: number, dy: number, dw: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
@@ -20,6 +20,12 @@ export interface SimdExports {
   ): void;
   transpose_outer(x: number, out: number, a: number, b: number, c: number): void;
   transpose_rows(x: number, out: number, a: number, b: number, c: number): void;
+  relu_grad(x: number, dy: number, dx: number, n: number): void;
+  im2col_transposed(
+    x: number, out: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
+    fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
+  ): void;
+  flip_filter(w: number, out: number, kh: number, kw: number, cin: number, cout: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm that the kernels use. */
@@ -27,6 +33,7 @@ export interface WasmBackendLike {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  incRef(dataId: object): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdExports>();

@@ -76,16 +76,36 @@ void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, i32 n, i32 h, i32 w, i3
   }
 }
 
-/* out[r, j] = x[r, j] + bias[j]: a bias add over the last axis (rows = everything before it). */
-EXPORT(bias_add)
-void bias_add(const f32 *x, const f32 *bias, f32 *out, i32 rows, i32 cols) {
+/*
+ * out[r, j] = x[r, j] ∘ v[j] (or v[j] ∘ x[r, j] when vec_first), ∘ = + (op 0), − (op 1), × (op 2):
+ * a per-channel vector broadcast over the rows of x (biases, batch-norm statistics), which
+ * wasm's binary kernels broadcast element by element.
+ */
+#define ROW_LOOP(VEC_EXPR, SCALAR_EXPR)                                   \
+  for (i32 r = 0; r < rows; r++) {                                        \
+    const f32 *xr = x + (long)r * cols;                                   \
+    f32 *o = out + (long)r * cols;                                        \
+    for (i32 j = 0; j < c4; j += 4) {                                     \
+      const v128_t a = wasm_v128_load(xr + j), b = wasm_v128_load(v + j); \
+      wasm_v128_store(o + j, VEC_EXPR);                                   \
+    }                                                                     \
+    for (i32 j = c4; j < cols; j++) {                                     \
+      const f32 a = xr[j], b = v[j];                                      \
+      o[j] = SCALAR_EXPR;                                                 \
+    }                                                                     \
+  }
+
+EXPORT(row_broadcast)
+void row_broadcast(i32 op, const f32 *x, const f32 *v, f32 *out, i32 rows, i32 cols, i32 vec_first) {
   const i32 c4 = cols & ~3;
-  for (i32 r = 0; r < rows; r++) {
-    const f32 *xr = x + (long)r * cols;
-    f32 *o = out + (long)r * cols;
-    for (i32 j = 0; j < c4; j += 4)
-      wasm_v128_store(o + j, wasm_f32x4_add(wasm_v128_load(xr + j), wasm_v128_load(bias + j)));
-    for (i32 j = c4; j < cols; j++) o[j] = xr[j] + bias[j];
+  if (op == 0) {
+    ROW_LOOP(wasm_f32x4_add(a, b), a + b)
+  } else if (op == 2) {
+    ROW_LOOP(wasm_f32x4_mul(a, b), a * b)
+  } else if (vec_first) {
+    ROW_LOOP(wasm_f32x4_sub(b, a), b - a)
+  } else {
+    ROW_LOOP(wasm_f32x4_sub(a, b), a - b)
   }
 }
 
@@ -217,4 +237,82 @@ void transpose_rows(const f32 *x, f32 *out, i32 a, i32 b, i32 c) {
   for (i32 i = 0; i < a; i++)
     for (i32 j = 0; j < b; j++)
       __builtin_memcpy(out + ((long)j * a + i) * c, x + ((long)i * b + j) * c, (unsigned long)c * sizeof(f32));
+}
+
+/* dx = dy where x > 0, else 0: ReLU's gradient in one pass (tfjs composes step, cast and mul). */
+EXPORT(relu_grad)
+void relu_grad(const f32 *x, const f32 *dy, f32 *dx, i32 n) {
+  const i32 n4 = n & ~3;
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  for (i32 i = 0; i < n4; i += 4)
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(wasm_v128_load(x + i), zero4)));
+  for (i32 i = n4; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+}
+
+/*
+ * out[a, b, o, i] = w[kh − 1 − a, kw − 1 − b, i, o]: a filter rotated 180° with its channels
+ * swapped, the filter of the input gradient as a convolution (tfjs's Reverse and Transpose of
+ * it are scalar loops).
+ */
+EXPORT(flip_filter)
+void flip_filter(const f32 *w, f32 *out, i32 kh, i32 kw, i32 cin, i32 cout) {
+  for (i32 a = 0; a < kh; a++)
+    for (i32 b = 0; b < kw; b++) {
+      const f32 *src = w + ((long)(kh - 1 - a) * kw + (kw - 1 - b)) * cin * cout;
+      f32 *dst = out + ((long)a * kw + b) * cout * cin;
+      for (i32 i = 0; i < cin; i++)
+        for (i32 o = 0; o < cout; o++) dst[(long)o * cin + i] = src[(long)i * cout + o];
+    }
+}
+
+/*
+ * The transposed im2col of a convolution's input: out[(kh·KW + kw)·Cin + ci, p] =
+ * x[b, oy·sh + kh − pt, ox·sw + kw − pl, ci] for output pixel p = (b, oy, ox), 0 in the padding.
+ * Times dy as [P, Cout] it gives the filter gradient in one GEMM, [KH·KW·Cin, Cout] in the
+ * filter's own layout. Four pixels by four channels are transposed in registers per step.
+ */
+static inline const f32 *source_pixel(const f32 *x, i32 p, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 kh, i32 kw,
+                                      i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  const i32 b = p / (oh * ow), rest = p % (oh * ow);
+  const i32 y = (rest / ow) * sh + kh - pad_top, xx = (rest % ow) * sw + kw - pad_left;
+  return (y >= 0 && y < h && xx >= 0 && xx < w) ? x + (((long)b * h + y) * w + xx) * cin : 0;
+}
+
+EXPORT(im2col_transposed)
+void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 fh, i32 fw,
+                       i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  const i32 pixels = n * oh * ow;
+  const i32 p4 = pixels & ~3, c4 = cin & ~3;
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  for (i32 kh = 0; kh < fh; kh++)
+    for (i32 kw = 0; kw < fw; kw++) {
+      f32 *rows = out + (long)(kh * fw + kw) * cin * pixels;
+      for (i32 p = 0; p < p4; p += 4) {
+        const f32 *s0 = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s1 = source_pixel(x, p + 1, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s2 = source_pixel(x, p + 2, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s3 = source_pixel(x, p + 3, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        for (i32 ci = 0; ci < c4; ci += 4) {
+          const v128_t r0 = s0 ? wasm_v128_load(s0 + ci) : zero4, r1 = s1 ? wasm_v128_load(s1 + ci) : zero4;
+          const v128_t r2 = s2 ? wasm_v128_load(s2 + ci) : zero4, r3 = s3 ? wasm_v128_load(s3 + ci) : zero4;
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(rows + (long)(ci + 0) * pixels + p, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+          wasm_v128_store(rows + (long)(ci + 1) * pixels + p, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+          wasm_v128_store(rows + (long)(ci + 2) * pixels + p, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+          wasm_v128_store(rows + (long)(ci + 3) * pixels + p, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+        }
+        for (i32 ci = c4; ci < cin; ci++) {
+          f32 *row = rows + (long)ci * pixels + p;
+          row[0] = s0 ? s0[ci] : 0.0f;
+          row[1] = s1 ? s1[ci] : 0.0f;
+          row[2] = s2 ? s2[ci] : 0.0f;
+          row[3] = s3 ? s3[ci] : 0.0f;
+        }
+      }
+      for (i32 p = p4; p < pixels; p++) {
+        const f32 *s = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        for (i32 ci = 0; ci < cin; ci++) rows[(long)ci * pixels + p] = s ? s[ci] : 0.0f;
+      }
+    }
 }

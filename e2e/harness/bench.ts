@@ -140,7 +140,8 @@ async function countTailor(d: DatasetPayload, presetId: PresetId, batches: numbe
   const data = new TrainData(d.train.images, d.train.labels, { rows: 28, cols: 28, classCount: 10, validationSplit: 0, seed: 1, limit: n });
   const model = buildModel(getPreset(presetId).layers, { seed: 1 });
   startCounting();
-  await new Trainer(model, data, hyper).run();
+  // With a progress listener, as in the app: metrics are read back every 4th batch.
+  await new Trainer(model, data, hyper, { onBatch: () => undefined }).run();
   const counted = stopCounting();
   model.dispose();
   data.dispose();

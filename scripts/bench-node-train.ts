@@ -1,16 +1,21 @@
 /**
  * Tailor's Node path (what `npm run train` runs): the app's Trainer on tfjs's wasm backend with
- * Tailor's kernels, in this process. Used by the peer bench beside Keras and the app path.
+ * Tailor's kernels. The peer bench runs it as a child process per measurement, since a process
+ * starts the wasm backend once, with one thread count:
+ *   npx tsx scripts/bench-node-train.ts --threads 2 --preset report-fixed --batch 128 --images 3072
+ * prints {"imagesPerSecond", "matmulGflops", "threads"} as JSON.
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { readIdxFile } from '../src-main/services/idx';
 import { TrainData } from '../src-renderer/src/ml/data';
 import { buildModel } from '../src-renderer/src/ml/layers';
 import { getPreset, type PresetId } from '../src-renderer/src/ml/presets';
 import { Trainer } from '../src-renderer/src/ml/trainer';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
+import { registerThreadedWasm } from './node-wasm-threads';
 
 const DATA_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -73,4 +78,16 @@ export async function nodeMatmulPeak(n = 1024): Promise<number> {
   }
   tf.dispose([a, b]);
   return (2 * n ** 3) / best / 1e6;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { threads: { type: 'string', default: '1' }, preset: { type: 'string' }, batch: { type: 'string' }, images: { type: 'string' } },
+  });
+  registerThreadedWasm(Number(values.threads));
+  const imagesPerSecond = await benchNodeTrain(values.preset as PresetId, Number(values.batch), Number(values.images), 1);
+  const matmulGflops = await nodeMatmulPeak();
+  console.log(JSON.stringify({ imagesPerSecond, matmulGflops, threads: getThreadsCount() }));
+  // The threaded build's pthread workers would keep the process alive.
+  process.exit(0);
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 // Patches the WebGPU/WebGL prototypes before any backend starts (benchGpuStep counts through it).
 import { startCounting, stopCounting, type GpuCounts } from './gpu-counters';
+import { profileStep } from './kernel-profile';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { buildModel } from '../../src-renderer/src/ml/layers';
 import { TrainData } from '../../src-renderer/src/ml/data';
@@ -13,13 +14,15 @@ import { categoricalCrossentropy, makeOptimizer } from '../../src-renderer/src/m
 import { getPreset, type PresetId } from '../../src-renderer/src/ml/presets';
 import { registerWasmTrainingKernels } from '../../src-renderer/src/ml/wasm-kernels';
 import { registerFastGradients } from '../../src-renderer/src/ml/gradients';
+import { startWasmWithThreads } from '../../src-renderer/src/ml/kernels/wasm-threads';
 import { createHttpBridge } from '../../src-renderer/src/lib/http-bridge';
 import type { DatasetPayload } from '../../src-shared/types/dataset';
 
 setWasmPaths('./');
 // ?threads=N fixes the wasm thread count (the peer bench compares 1 and 2 against Keras).
 const threadsParam = Number(new URLSearchParams(location.search).get('threads') ?? 0);
-if (crossOriginIsolated) setThreadsCount(threadsParam > 0 ? threadsParam : navigator.hardwareConcurrency);
+const wasmThreads = threadsParam > 0 ? threadsParam : navigator.hardwareConcurrency;
+if (crossOriginIsolated) setThreadsCount(wasmThreads);
 registerWasmTrainingKernels();
 registerFastGradients();
 
@@ -33,7 +36,10 @@ async function dataset(): Promise<DatasetPayload> {
 }
 
 async function use(backend: string): Promise<void> {
-  if (!(await tf.setBackend(backend))) throw new Error(`${backend} did not start`);
+  const start = () => tf.setBackend(backend);
+  // As the app's worker does: without this, tfjs 4.22 runs one thread on a 2-core machine.
+  const ok = backend === 'wasm' && crossOriginIsolated ? await startWasmWithThreads(wasmThreads, start) : await start();
+  if (!ok) throw new Error(`${backend} did not start`);
   await tf.ready();
 }
 
@@ -165,6 +171,38 @@ export async function benchGpuStep(backend: string, presetId: PresetId, batchSiz
   return { ...perStep, numTensors: tf.memory().numTensors };
 }
 
+/** Self time per kernel of one training step (the Trainer's: forward, loss, gradients, optimizer update), after two warm-up steps. */
+export async function benchProfile(presetId: PresetId, batchSize: number, top = 15) {
+  await use('wasm');
+  const preset = getPreset(presetId);
+  const model = buildModel(preset.layers, { seed: 1 });
+  const optimizer = makeOptimizer(preset.hyper);
+  const xs = tf.randomUniform([batchSize, 28, 28, 1]);
+  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32'), 10).toFloat());
+  const step = async () => {
+    const loss = tf.tidy(
+      () =>
+        optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ??
+        tf.scalar(0),
+    );
+    await loss.data();
+    loss.dispose();
+  };
+  await step();
+  await step();
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await step();
+    best = Math.min(best, performance.now() - t0);
+  }
+  const profile = await profileStep(step);
+  tf.dispose([xs, ys]);
+  optimizer.dispose();
+  model.dispose();
+  return { bestMs: best, threads: crossOriginIsolated ? getThreadsCount() : 1, ...profile, kernels: profile.kernels.slice(0, top) };
+}
+
 /** Milliseconds for one 28×28 prediction read back to the host, median of `runs`. */
 export async function benchPredict(backend: string, runs = 40): Promise<{ backend: string; medianMs: number; p90Ms: number }> {
   await use(backend);
@@ -185,4 +223,4 @@ export async function benchPredict(backend: string, runs = 40): Promise<{ backen
   return { backend, medianMs: times[Math.floor(runs / 2)]!, p90Ms: times[Math.floor(runs * 0.9)]! };
 }
 
-Object.assign(window, { benchLoad, benchTrain, benchTailor, benchMatmulPeak, benchGpuStep, benchPredict });
+Object.assign(window, { benchLoad, benchTrain, benchTailor, benchMatmulPeak, benchGpuStep, benchProfile, benchPredict });

@@ -13,7 +13,7 @@ export class FlatAdamOptimizer extends tf.AdamOptimizer {
   private flatFirst: tf.Variable | null = null;
   private flatSecond: tf.Variable | null = null;
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
     const pairs: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor])
       : Object.entries(variableGradients);

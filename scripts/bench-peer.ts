@@ -24,27 +24,32 @@ const PLAN: [PresetId, number, number][] = [
   ['best', 128, 1024],
 ];
 
-type Side = 'keras1' | 'keras2' | 'app1' | 'app2' | 'node1' | 'node2';
+type Side = 'keras1' | 'keras2' | 'app1' | 'app2' | 'node1' | 'node2' | 'kerasCpu' | 'nodeCpu';
 type Best = Map<PresetId, Partial<Record<Side, number>>>;
 
 export function kerasAvailable(): boolean {
   return spawnSync('python3', ['-c', 'import tensorflow'], { stdio: 'ignore' }).status === 0;
 }
 
-async function keras(threads: number, preset: PresetId, batch: number, images: number): Promise<number> {
+async function keras(threads: number, preset: PresetId, batch: number, images: number): Promise<{ img_per_s: number; img_per_cpu_s: number }> {
   const { stdout } = await run('python3', [KERAS_SCRIPT, '--threads', String(threads), '--plan', `${preset}:${batch}:${images}`], {
     maxBuffer: 1 << 20,
   });
   const line = stdout.trim().split('\n').pop() ?? '';
-  return (JSON.parse(line) as { img_per_s: number }).img_per_s;
+  return JSON.parse(line) as { img_per_s: number; img_per_cpu_s: number };
 }
 
 /** The Node path in a child process (one wasm backend, one thread count, per process). */
-async function node(threads: number, preset: PresetId, batch: number, images: number): Promise<{ imagesPerSecond: number; matmulGflops: number }> {
+async function node(
+  threads: number,
+  preset: PresetId,
+  batch: number,
+  images: number,
+): Promise<{ imagesPerSecond: number; imagesPerCpuSecond: number; matmulGflops: number }> {
   const script = join(import.meta.dirname, 'bench-node-train.ts');
   const args = [script, '--threads', String(threads), '--preset', preset, '--batch', String(batch), '--images', String(images)];
   const { stdout } = await run(process.execPath, ['--import', 'tsx', ...args], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { imagesPerSecond: number; matmulGflops: number };
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { imagesPerSecond: number; imagesPerCpuSecond: number; matmulGflops: number };
 }
 
 type Call = (fn: string, ...args: unknown[]) => Promise<Record<string, number>>;
@@ -76,14 +81,17 @@ export async function benchPeer(browser: Browser, url: string, repeats: number):
   for (let r = 0; r < repeats; r++) {
     for (const [preset, batch, images] of PLAN) {
       if (withKeras) {
-        keep(best, preset, 'keras1', await keras(1, preset, batch, images));
-        keep(best, preset, 'keras2', await keras(2, preset, batch, images));
+        const k1 = await keras(1, preset, batch, images);
+        keep(best, preset, 'keras1', k1.img_per_s);
+        keep(best, preset, 'kerasCpu', k1.img_per_cpu_s);
+        keep(best, preset, 'keras2', (await keras(2, preset, batch, images)).img_per_s);
       }
       keep(best, preset, 'app1', (await app1('benchTailor', 'wasm', preset, images / batch, batch, 1))['imagesPerSecond']!);
       keep(best, preset, 'app2', (await app2('benchTailor', 'wasm', preset, images / batch, batch, 1))['imagesPerSecond']!);
       for (const threads of [1, 2] as const) {
         const r = await node(threads, preset, batch, images);
         keep(best, preset, `node${threads}`, r.imagesPerSecond);
+        if (threads === 1) keep(best, preset, 'nodeCpu', r.imagesPerCpuSecond);
         nodePeak[threads] = Math.max(nodePeak[threads], r.matmulGflops);
       }
       console.log(`  round ${r + 1}/${repeats}: ${preset} measured`);
@@ -120,6 +128,15 @@ function printTables(best: Best, peaks: Record<'app1' | 'app2' | 'node1' | 'node
   });
   console.log(`\nTraining images/s, Tailor vs Keras, same layers, batch sizes and images (best of the rounds; t = threads)${withKeras ? '' : ' — Keras not measured'}`);
   console.table(rows);
+  console.log(
+    '\nOne thread, per second of CPU time the process used (what load from other work cannot take away): images/CPU-s',
+  );
+  console.table(
+    PLAN.map(([preset]) => {
+      const b = best.get(preset) ?? {};
+      return { preset, 'Keras 1t': fmt(b.kerasCpu), 'Tailor Node 1t': fmt(b.nodeCpu), 'Tailor/Keras': ratio(b.nodeCpu, b.kerasCpu) };
+    }),
+  );
   const gflops = PLAN.map(([preset]) => {
     const b = best.get(preset) ?? {};
     const perImage = trainingFlopsPerImage(getPreset(preset).layers) / 1e9;

@@ -3,14 +3,13 @@
  *
  * The wasm backend has no `Conv2DBackpropFilter` (so a CNN cannot train on it at all) and its
  * `Conv2DBackpropInput` is a scalar C++ loop. Both are rebuilt here from kernels wasm runs fast
- * (XNNPACK convolution and matrix multiply), as is `UnsortedSegmentSum`, the gradient of
- * `gather` (embedding-style lookups). wasm's `OneHot`, wrong for any dtype but int32, is fixed.
- * Wrappers around wasm's own BatchMatMul (transposed operands), Tile, Sum and Mean (leading axes)
- * route the shapes that training hits, and wasm runs slowly, to its fast paths.
- *
- * Every other kernel that training a Tailor CNN needs (Conv2D, MaxPool/MaxPoolGrad, AvgPoolGrad,
- * FusedBatchNorm and the ops of its gradient, Relu/Sigmoid/Softmax, Adam and RMSprop updates,
- * Reverse/Pad/Slice/Gather for augmentation) wasm already has.
+ * (XNNPACK convolution and matrix multiply) and Tailor's SIMD kernels (kernels/simd.c: im2col,
+ * the flipped filter, thin filter gradients), as is `UnsortedSegmentSum`, the gradient of
+ * `gather`. wasm's `OneHot`, wrong for any dtype but int32, is fixed. Wrappers around wasm's own
+ * kernels route the shapes training hits to faster paths: BatchMatMul (transposed operands),
+ * Tile, MaxPoolGrad, per-channel Add/Sub/Multiply, Sum and Mean over leading axes, Transpose,
+ * and Identity (shares data instead of copying). A fused ReLU gradient kernel backs
+ * gradients.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs

@@ -7,8 +7,8 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decode, encode } from '../../src-shared/codec';
-import type { EventName, Events } from '../../src-shared/contract';
-import { MAX_REQUEST_BYTES, dispatch } from '../../src-main/api';
+import type { EventName, Events, Result } from '../../src-shared/contract';
+import { MAX_REQUEST_BYTES, dispatch, type Services } from '../../src-main/api';
 import { createServices } from '../../src-main/services/create';
 import { serveStatic } from '../../src-main/services/static-files';
 import { WORKER_CONTENT_SECURITY_POLICY } from '../../src-main/security';
@@ -52,6 +52,18 @@ function isSameOrigin(req: IncomingMessage): boolean {
   if (site !== undefined) return site === 'same-origin';
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+/** One call over HTTP: the body is the codec-encoded argument list (null: over the size limit). */
+async function invoke(services: Services, channel: string, body: Uint8Array | null): Promise<Result<unknown>> {
+  if (!body) return { ok: false, error: { code: 'invalid-argument', message: 'Request too large' } };
+  let args: unknown;
+  try {
+    args = decode(body);
+  } catch {
+    args = undefined; // refused by dispatch's validation, with the channel named
+  }
+  return dispatch(services, channel, args);
 }
 
 export interface BridgeServer {
@@ -108,20 +120,8 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
           res.writeHead(403).end('foreign origin');
           return;
         }
-        const body = await readBody(req, MAX_REQUEST_BYTES);
         const channel = decodeURIComponent(url.pathname.slice(`${PREFIX}/invoke/`.length));
-        let result;
-        if (!body) {
-          result = { ok: false, error: { code: 'invalid-argument', message: 'Request too large' } };
-        } else {
-          let args: unknown;
-          try {
-            args = decode(body);
-          } catch {
-            args = undefined;
-          }
-          result = await dispatch(services, channel, args);
-        }
+        const result = await invoke(services, channel, await readBody(req, MAX_REQUEST_BYTES));
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encode(result));
       } else if (opts.harnessDir && url.pathname.startsWith('/__test/')) {
         // Harness pages run tfjs on the page itself, so they get the worker policy (wasm pthreads).

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
+import { isOpenCvModule, patchOpenCvForCsp } from './src-renderer/src/classify/opencv-csp';
 
 const root = import.meta.dirname;
 
@@ -14,6 +15,19 @@ function devStyleCsp(): Plugin {
     name: 'tailor-dev-style-csp',
     apply: 'serve',
     transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  };
+}
+
+/**
+ * OpenCV.js's glue calls `new Function` and fetches a data: URL, which the app's CSP refuses:
+ * bundle it with the CSP-clean stand-ins (src-renderer/src/classify/opencv-csp.ts). It is loaded
+ * by the prepare worker, so the worker build needs the plugin too.
+ */
+function openCvCsp(): Plugin {
+  return {
+    name: 'tailor-opencv-csp',
+    enforce: 'pre',
+    transform: (code, id) => (isOpenCvModule(id) ? { code: patchOpenCvForCsp(code), map: null } : null),
   };
 }
 
@@ -33,8 +47,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), devStyleCsp()],
-    worker: { format: 'es' },
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), devStyleCsp(), openCvCsp()],
+    worker: { format: 'es', plugins: () => [openCvCsp()] },
     // Cross-origin isolation in development too, so wasm runs multi-threaded as in the app.
     server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
     build: {

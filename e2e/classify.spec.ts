@@ -53,7 +53,7 @@ async function firstLaunch(resourcesDir: string, port: number): Promise<{ url: s
 /** First launch with no shipped model either: nothing to classify with. */
 async function withoutModels(): Promise<{ url: string; close: () => Promise<void> }> {
   const empty = await mkdtemp(join(tmpdir(), 'tailor-no-model-'));
-  const app = await firstLaunch(empty, 4781);
+  const app = await firstLaunch(empty, 0);
   return {
     url: app.url,
     close: async () => {
@@ -123,7 +123,7 @@ test.describe('with the shipped model', () => {
   test('draws, drops, explains and exports with the shipped model, without training', async ({ page }) => {
     test.setTimeout(120_000);
     // First launch: nothing saved or chosen yet, so the shipped model is the one that loads.
-    const app = await firstLaunch(RESOURCES, 4782);
+    const app = await firstLaunch(RESOURCES, 0);
     await openApp(page, app.url);
     await page.locator('nav [data-view="classify"]').click();
     await expect(page.getByTestId('classify-model-name')).not.toBeEmpty({ timeout: 60_000 });

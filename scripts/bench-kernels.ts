@@ -6,12 +6,13 @@
  *
  * The cpu backend takes minutes per step (scalar JS convolution gradients), so it gets one timed
  * step and no warm-up by default (--cpu-steps 0 skips it). --profile prints the wasm kernels that
- * took the most time in one step. Node's wasm backend runs single-threaded (with SIMD), so these
- * figures are a floor for the app's threaded build.
+ * took the most time in one step, by self time. This runs tfjs's single-threaded wasm build;
+ * `npm run bench -- --peer` measures the threaded paths.
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
+import { profileStep } from '../e2e/harness/kernel-profile';
 
 const BATCH = 128;
 
@@ -72,15 +73,11 @@ async function measure(backend: 'cpu' | 'wasm', name: ModelName, steps: number, 
 }
 
 async function printProfile(step: () => Promise<void>): Promise<void> {
-  const info = await tf.profile(step);
-  const totals = new Map<string, number>();
-  for (const kernel of info.kernels) {
-    const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-    totals.set(kernel.name, (totals.get(kernel.name) ?? 0) + ms);
+  const { ms, kernels } = await profileStep(step);
+  console.log(`  one ${tf.getBackend()} step: ${ms.toFixed(0)} ms; kernels by self time (less the kernels they call):`);
+  for (const k of kernels.slice(0, 15)) {
+    console.log(`    ${k.ms.toFixed(1).padStart(8)} ms ${String(k.calls).padStart(3)}× ${k.kernel.padEnd(22)} ${k.shapes}`);
   }
-  const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  console.log(`  kernel time in one ${tf.getBackend()} step (ours include the kernels they call):`);
-  for (const [name, ms] of top) console.log(`    ${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms`);
 }
 
 async function main(): Promise<void> {

@@ -7,14 +7,47 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { buildHarness } from '../e2e/harness/build';
 import { benchDrawPad } from './bench-draw';
+import { benchPeer } from './bench-peer';
 import { startBridgeServer } from '../e2e/server/bridge-server';
 import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
 
 const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+// --peer: only the Keras comparison (scripts/bench-peer.ts); --repeats N rounds of it (default 2).
+const peer = process.argv.includes('--peer');
+// --gpu: only what one training step asks of WebGPU and WebGL (dispatches, uploads, read-backs).
+const gpuCounts = process.argv.includes('--gpu');
+const repeatsArg = process.argv.indexOf('--repeats');
+const repeats = repeatsArg > 0 ? Number(process.argv[repeatsArg + 1]) : 2;
 
 function table(rows: Record<string, string | number>[]): void {
   console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toFixed(2)) : v]))));
+}
+
+type Call = (fn: string, ...args: unknown[]) => Promise<Record<string, number | string>>;
+
+/** One training step of Tailor's loop on WebGPU and WebGL (SwiftShader here): what it asks of the GPU. */
+async function benchGpu(call: Call): Promise<void> {
+  const rows: Record<string, string | number>[] = [];
+  for (const backend of ['webgpu', 'webgl']) {
+    for (const preset of ['report-fixed', 'best']) {
+      const r = await call('benchGpuStep', backend, preset, 16, 4);
+      rows.push({
+        backend,
+        preset,
+        'kernels run': Number(r['kernels']),
+        submits: Number(r['submits']),
+        uploads: Number(r['uploads']),
+        'upload KB': Number(r['uploadBytes']) / 1024,
+        'read-backs': Number(r['readbacks']),
+        'read-back KB': Number(r['readbackBytes']) / 1024,
+        'new shaders': Number(r['compiles']),
+      });
+      console.log(`  counted ${backend} ${preset}`);
+    }
+  }
+  console.log('\nGPU work per training step (batch 16, Tailor loop; per-run costs excluded: a run of 8 batches minus a run of 4, ÷ 4)');
+  table(rows);
 }
 
 async function main(): Promise<void> {
@@ -32,7 +65,7 @@ async function main(): Promise<void> {
     const coldMs = performance.now() - t;
 
     // 2. Chromium: the rest, through the real renderer transport of the tests.
-    const port = 4791;
+    const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4791);
     const server = await startBridgeServer({
       port,
       rendererDir: join(root, 'out/renderer'),
@@ -44,6 +77,10 @@ async function main(): Promise<void> {
     const executablePath = chromiumPath();
     const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
     try {
+      if (peer) {
+        await benchPeer(browser, server.url, repeats);
+        return;
+      }
       const page = await browser.newPage();
       page.on('pageerror', (e) => console.error('page error:', e.message));
       await page.goto(`http://localhost:${port}/__test/bench.html`);
@@ -51,6 +88,10 @@ async function main(): Promise<void> {
       type W = Record<string, (...a: unknown[]) => Promise<Record<string, number | string>>>;
       const call = (fn: string, ...args: unknown[]) =>
         page.evaluate(([f, a]) => (window as unknown as W)[f as string]!(...(a as unknown[])), [fn, args] as const);
+      if (gpuCounts) {
+        await benchGpu(call);
+        return;
+      }
 
       const load = await call('benchLoad');
       console.log('\nDataset: 70,000 Fashion-MNIST images, cold load from the app cache to ready-to-train tensors');

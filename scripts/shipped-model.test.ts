@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fashionMnistFile } from '../src-main/services/datasets';
 import { readIdxFile } from '../src-main/services/idx';
 import { ModelStore } from '../src-main/services/models';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
@@ -18,7 +19,10 @@ import { mulberry32 } from '../src-renderer/src/ml/random';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 
 const MODEL_DIR = join(import.meta.dirname, '../resources/model');
-const DATA = '/usr/share/datasets/fashion-mnist';
+const TEST_IMAGES = fashionMnistFile('t10k-images-idx3-ubyte.gz');
+const TEST_LABELS = fashionMnistFile('t10k-labels-idx1-ubyte.gz');
+/** Skipped without the dataset on a developer machine; CI installs it, so there it must run. */
+const skip = (!TEST_IMAGES || !TEST_LABELS) && !process.env['CI'];
 /** Issue 6 asks for 93.5%; the shipped model scores 93.89% (README). */
 const FLOOR = 0.935;
 /** Issue 6 asks for 95%. Without `autoSharpen` in preprocessing it was 91.6%. */
@@ -38,13 +42,14 @@ beforeAll(async () => {
   const store = new ModelStore({ root: userDir, builtInDir: MODEL_DIR, pickFolder: async () => null });
   const artifacts = await store.load('builtin');
   model = await artifactsToModel({ modelJson: artifacts.modelJson, weights: artifacts.weights });
-  images = (await readIdxFile(join(DATA, 't10k-images-idx3-ubyte.gz'))).data;
-  labels = (await readIdxFile(join(DATA, 't10k-labels-idx1-ubyte.gz'), { classCount: 10 })).data;
+  if (skip) return;
+  images = (await readIdxFile(TEST_IMAGES ?? 't10k-images-idx3-ubyte.gz')).data;
+  labels = (await readIdxFile(TEST_LABELS ?? 't10k-labels-idx1-ubyte.gz', { classCount: 10 })).data;
 }, 120_000);
 
 afterAll(() => rm(userDir, { recursive: true, force: true }));
 
-describe('the shipped model', () => {
+describe.skipIf(skip)('the shipped model', () => {
   it('is under 2 MB and recorded as built by npm run train', async () => {
     const weights = await stat(join(MODEL_DIR, 'weights.bin'));
     const json = await stat(join(MODEL_DIR, 'model.json'));

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // `npm test`: type checks, unit tests (Node), build, e2e tests (Chromium, and Electron where its
 // binary is installed). Stops at the first failing stage and prints one summary line of counts.
+// On a machine without the system's Fashion-MNIST or Chromium it fetches them (the dataset through
+// the app's own checksummed download, Playwright's Chromium) or, offline, says in one line what is
+// missing and skips what needs it — except under CI, where a missing prerequisite fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const results = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const started = Date.now();
+/** Stages not run for want of a prerequisite, with the reason. */
+const skippedStages = [];
 
 function run(title, cmd, args, env = {}) {
   console.log(`\n▶ ${title}: ${cmd} ${args.join(' ')}`);
@@ -26,9 +31,21 @@ function count(file, read) {
   }
 }
 
+/** Runs a prerequisite script, echoing its output; returns its exit status and its `KEY=value` lines. */
+function prerequisite(title, script) {
+  console.log(`\n▶ ${title}: npx tsx ${script}`);
+  const r = spawnSync('npx', ['tsx', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = (r.stdout ?? '').split('\n').filter(Boolean);
+  for (const line of lines.filter((l) => !/^[A-Z_]+=/.test(l))) console.log(`  ${line}`);
+  const values = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { ok: r.status === 0, values };
+}
+
 function finish(ok) {
   const secs = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`\nAll stages ${ok ? 'passed' : 'did NOT pass'} in ${secs} s.`);
+  const some = skippedStages.length ? ' that could run' : '';
+  console.log(`\nAll stages${some} ${ok ? 'passed' : 'did NOT pass'} in ${secs} s.`);
+  for (const s of skippedStages) console.log(`Not run: ${s}`);
   const flaky = results.flaky ? `, ${results.flaky} flaky (failed, then passed on a retry: see above)` : '';
   console.log(`tests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${flaky}`);
   process.exit(ok && results.failed === 0 ? 0 : 1);
@@ -41,6 +58,11 @@ rmSync('test-results/e2e.json', { force: true });
 if (!run('typecheck (main, preload, shared, tests)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])) finish(false);
 if (!run('typecheck (renderer, svelte-check)', 'npx', ['svelte-check', '--tsconfig', 'tsconfig.web.json', '--fail-on-warnings', '--output', 'human']))
   finish(false);
+
+// The real dataset: the system copy, or fetched once into a test cache; offline, its tests skip.
+const data = prerequisite('test data', 'scripts/ensure-test-data.ts');
+if (data.values.FASHION_MNIST_DIR) process.env.FASHION_MNIST_DIR = data.values.FASHION_MNIST_DIR;
+if (!data.ok && process.env.CI) finish(false);
 
 const unitOk = run('unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 count('test-results/unit.json', (j) => {
@@ -83,6 +105,17 @@ function reportFailures(report) {
       }
     }
   }
+}
+
+if (!data.ok) {
+  skippedStages.push('e2e tests: they need Fashion-MNIST (see "test data" above)');
+  finish(true);
+}
+const browser = prerequisite('browser', 'scripts/ensure-browser.ts');
+if (!browser.ok) {
+  if (process.env.CI) finish(false);
+  skippedStages.push('e2e tests: no Chromium (see "browser" above)');
+  finish(true);
 }
 
 const e2eOk = run('e2e tests (Playwright)', 'npx', ['playwright', 'test']);

@@ -5,10 +5,11 @@
  * weights.bin and meta.json (a ModelMeta) into --out, printing one line per epoch.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { writeFolderAtomic } from '../src-main/services/atomic';
 import { md5Hex } from '../src-main/services/dataset-cache';
 import { decompressIdx, readIdxFile } from '../src-main/services/idx';
@@ -22,6 +23,7 @@ import { getPreset, isPresetId, PRESETS } from '../src-renderer/src/ml/presets';
 import { artifactsToModel, modelToArtifacts } from '../src-renderer/src/ml/serialize';
 import { Trainer } from '../src-renderer/src/ml/trainer';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
+import { registerThreadedWasm } from './node-wasm-threads';
 
 const DATA_DIR = '/usr/share/datasets/fashion-mnist';
 const FILES: Record<PartName, string> = {
@@ -33,7 +35,7 @@ const FILES: Record<PartName, string> = {
 const SHIPPED_DIR = resolve(import.meta.dirname, '..', 'resources', 'model');
 
 const USAGE = `Usage: npm run train -- --preset <${PRESETS.map((p) => p.id).join('|')}> --out DIR
-  [--epochs N] [--batch N] [--seed N] [--limit N] [--patience N] [--backend wasm|cpu]
+  [--epochs N] [--batch N] [--seed N] [--limit N] [--patience N] [--backend wasm|cpu] [--threads N (wasm; default: all cores)]
   [--data DIR] [--name NAME] [--lr RATE] [--init DIR (continue from a model saved by this script)]`;
 
 function parse() {
@@ -47,6 +49,7 @@ function parse() {
       limit: { type: 'string' },
       patience: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
+      threads: { type: 'string' },
       data: { type: 'string', default: DATA_DIR },
       name: { type: 'string' },
       lr: { type: 'string' },
@@ -82,7 +85,8 @@ function parse() {
     hyper.learningRate = lr;
   }
   const init = values.init === undefined ? null : resolve(values.init);
-  return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name, init };
+  const threads = int('threads', values.threads, availableParallelism(), 1);
+  return { preset, hyper, out: resolve(values.out), backend: values.backend, dataDir: values.data, name: values.name, init, threads };
 }
 
 /** MD5 of the decompressed file: what the app's datasets:load reports, however the file is packed. */
@@ -115,10 +119,15 @@ async function loadInit(dir: string, presetId: string, model: tf.LayersModel): P
 }
 
 async function main(): Promise<void> {
-  const { preset, hyper, out, backend, dataDir, name, init } = parse();
-  if (backend === 'wasm') registerWasmTrainingKernels();
+  const { preset, hyper, out, backend, dataDir, name, init, threads } = parse();
+  if (backend === 'wasm') {
+    // tfjs runs Node's wasm single-threaded; this starts its threaded build (XNNPACK on `threads`).
+    registerThreadedWasm(threads);
+    registerWasmTrainingKernels();
+  }
   if (!(await tf.setBackend(backend))) throw new Error(`Backend ${backend} is not available`);
   await tf.ready();
+  const backendLabel = backend === 'wasm' ? `wasm, ${getThreadsCount()} thread${getThreadsCount() > 1 ? 's' : ''}` : backend;
 
   const checksums = Object.fromEntries(
     await Promise.all(PART_NAMES.map(async (p) => [p, await rawMd5(join(dataDir, FILES[p]))] as const)),
@@ -127,7 +136,7 @@ async function main(): Promise<void> {
   const test = await loadSplit(dataDir, 'testImages', 'testLabels');
   const summary = summarize(preset.layers, [train.rows, train.cols, 1]);
   console.log(
-    `${preset.name} (${summary.total.toLocaleString('en')} params) on ${backend}; ` +
+    `${preset.name} (${summary.total.toLocaleString('en')} params) on ${backendLabel}; ` +
       `epochs ${hyper.epochs}, batch ${hyper.batchSize}, ${hyper.optimizer} ${hyper.learningRate}, seed ${hyper.seed}`,
   );
 
@@ -205,7 +214,11 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().then(
+  // The threaded wasm build's pthread workers would keep the process alive.
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -3,14 +3,15 @@
 // Electron's ipcMain. Only the transport differs: where Electron's preload gives the page
 // window.tailor, this server adds the HTTP transport to the page (e2e/bridge/inject.ts, bundled
 // here), so the app's own bundle carries no transport but the preload's.
+import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { decode, encode } from '../../src-shared/codec';
-import type { EventName, Events } from '../../src-shared/contract';
-import { MAX_REQUEST_BYTES, dispatch } from '../../src-main/api';
+import type { EventName, Events, Result } from '../../src-shared/contract';
+import { MAX_REQUEST_BYTES, dispatch, type Services } from '../../src-main/api';
 import { createServices } from '../../src-main/services/create';
 import { serveStatic } from '../../src-main/services/static-files';
 import { WORKER_CONTENT_SECURITY_POLICY, securityHeaders } from '../../src-main/security';
@@ -81,6 +82,18 @@ function isSameOrigin(req: IncomingMessage): boolean {
   return origin === undefined || origin === `http://${req.headers.host}`;
 }
 
+/** One call over HTTP: the body is the codec-encoded argument list (null: over the size limit). */
+async function invoke(services: Services, channel: string, body: Uint8Array | null): Promise<Result<unknown>> {
+  if (!body) return { ok: false, error: { code: 'invalid-argument', message: 'Request too large' } };
+  let args: unknown;
+  try {
+    args = decode(body);
+  } catch {
+    args = undefined; // refused by dispatch's validation, with the channel named
+  }
+  return dispatch(services, channel, args);
+}
+
 export interface BridgeServer {
   server: Server;
   dataDir: string;
@@ -99,6 +112,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const sse = new Set<ServerResponse>();
   let exportCount = 0;
   let bridgeScript: Promise<Uint8Array> | null = null;
+  let port = opts.port;
   const services = createServices({
     dataDir,
     resourcesDir: opts.resourcesDir,
@@ -118,7 +132,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!isLoopbackHost(req.headers.host, opts.port)) {
+    if (!isLoopbackHost(req.headers.host, port)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('unknown host');
       return;
     }
@@ -135,20 +149,8 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
           res.writeHead(403).end('foreign origin');
           return;
         }
-        const body = await readBody(req, MAX_REQUEST_BYTES);
         const channel = decodeURIComponent(url.pathname.slice(`${PREFIX}/invoke/`.length));
-        let result;
-        if (!body) {
-          result = { ok: false, error: { code: 'invalid-argument', message: 'Request too large' } };
-        } else {
-          let args: unknown;
-          try {
-            args = decode(body);
-          } catch {
-            args = undefined;
-          }
-          result = await dispatch(services, channel, args);
-        }
+        const result = await invoke(services, channel, await readBody(req, MAX_REQUEST_BYTES));
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encode(result));
       } else if (opts.harnessDir && url.pathname.startsWith('/__test/')) {
         // Harness pages run tfjs on the page itself, so they get the worker policy (wasm pthreads).
@@ -169,12 +171,14 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     }
   });
   await new Promise<void>((ok) => server.listen(opts.port, '127.0.0.1', ok));
+  // Port 0 asks the OS for a free one, so two test runs on one machine never collide.
+  port = (server.address() as AddressInfo).port;
   const close = (): Promise<void> =>
     new Promise<void>((ok) => {
       server.close(() => ok());
       server.closeAllConnections(); // event streams included
     });
-  return { server, dataDir, url: `http://localhost:${opts.port}`, close };
+  return { server, dataDir, url: `http://localhost:${port}`, close };
 }
 
 // `tsx e2e/server/bridge-server.ts [port]` runs it for Playwright's webServer.

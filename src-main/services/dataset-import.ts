@@ -1,5 +1,6 @@
 // The checks behind DatasetStore.import: which part each picked file is, and whether the files agree
 // with each other and with what is already cached. Everything here runs before anything is written.
+import { MODEL_LIMITS } from '../../src-shared/limits';
 import type { DatasetImport, PartName } from '../../src-shared/types/dataset';
 import { checkPublished, verifySource, type Manifest, type ManifestPart, type VerifiedPart } from './dataset-cache';
 import { defaultClassNames, PART_INFO, type CatalogEntry } from './dataset-catalog';
@@ -80,11 +81,21 @@ export function applyNames(m: Manifest, entry: CatalogEntry | undefined, req: Da
   m.derivedClassNames = false;
 }
 
-/** Placeholder names ('0'…) widen to cover the largest label imported so far. */
+/**
+ * Placeholder names ('0'…) widen to cover the largest label imported so far. A model has at most
+ * MODEL_LIMITS.classes.max outputs, so a set with more classes is refused here rather than
+ * after a training run whose model could not be saved.
+ */
 export function widenDerivedNames(m: Manifest, incoming: Incoming[]): void {
   if (!m.derivedClassNames) return;
   let max = m.classNames.length - 1;
-  for (const { v } of incoming) if (v.idx.kind === 'labels') for (const l of v.idx.data) if (l > max) max = l;
+  for (const { v, origin } of incoming) {
+    if (v.idx.kind !== 'labels') continue;
+    for (const l of v.idx.data) if (l > max) max = l;
+    if (max >= MODEL_LIMITS.classes.max) {
+      throw new IdxError(`${origin} has label ${max}: Tailor handles datasets of ${MODEL_LIMITS.classes.min}–${MODEL_LIMITS.classes.max} classes`);
+    }
+  }
   m.classNames = defaultClassNames(max);
 }
 

@@ -337,6 +337,10 @@ describe('imports', () => {
         [...digitFiles.slice(0, 3), { name: 'test-labels.gz', bytes: gz(digits.testLabels).subarray(0, 15) }],
         'test-labels.gz: the gzip data ends early (the file is truncated or was cut off)',
       ],
+      [
+        [{ name: 'train-labels', bytes: idxLabels([0, 1, 150]) }],
+        'train-labels has label 150: Tailor handles datasets of 2–100 classes',
+      ],
     ];
     for (const [files, message] of cases) {
       await expect(s.import({ id: 'bad', files }), message).rejects.toThrow(message);

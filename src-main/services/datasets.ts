@@ -3,32 +3,21 @@
 // or an import on request. Anything from outside the cache is verified once and written into it, so
 // every later load is a few plain reads. Every change commits a whole new version of the dataset's
 // folder (DatasetCache.commit); cache writes for one id are serialised.
-import { promises as fs, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
 import type { Emit, GroupService } from '../api';
-import {
-  PART_NAMES,
-  type DatasetImport,
-  type DatasetPayload,
-  type DatasetStatus,
-  type DownloadProgress,
-  type FileStatus,
-  type PartName,
-} from '../../src-shared/types/dataset';
+import { PART_NAMES, type DatasetImport, type DatasetPayload, type DatasetStatus, type PartName } from '../../src-shared/types/dataset';
 import { KeyedMutex, sweepTemp } from './atomic';
-import { CacheDamage, checkPublished, DatasetCache, verifySource, type Manifest, type ManifestPart, type VerifiedPart } from './dataset-cache';
-import { DEFAULT_CATALOG, PART_INFO, type CatalogEntry, type CatalogPart } from './dataset-catalog';
+import { CacheDamage, DatasetCache, type Manifest } from './dataset-cache';
+import { DEFAULT_CATALOG, PART_INFO, type CatalogEntry } from './dataset-catalog';
 import { downloadAll } from './dataset-download';
+import { defaultSystemDirs, fileStatus, SystemCopies, verifyPublished, type Located } from './dataset-sources';
 import { applyNames, checkConsistency, classify, newManifest, widenDerivedNames, type Incoming } from './dataset-import';
 import type { FetchFn } from './download';
 import { fsError, TailorError } from './errors';
 import { checkId, isId } from './ids';
 import { checkPair, IdxError, type IdxFile } from './idx';
 
-/** Where distributions install datasets; the Electron glue and the e2e server both use this. */
-export function defaultSystemDirs(): string[] {
-  return ['/usr/share/datasets/fashion-mnist'];
-}
+export { defaultSystemDirs, fashionMnistFile } from './dataset-sources';
 
 export interface DatasetStoreOptions {
   /** Writable cache folder (userData/datasets). */
@@ -43,19 +32,6 @@ export interface DatasetStoreOptions {
   retryDelaysMs?: readonly number[];
 }
 
-interface SystemFile {
-  path: string;
-  bytes: number;
-  /** Path, size and mtime: a problem found once is remembered until the file changes. */
-  key: string;
-  problem: string | null;
-}
-
-type Located =
-  | { source: 'cache'; mp: ManifestPart }
-  | { source: 'system'; file: SystemFile; cacheProblem: string | null }
-  | { source: 'missing'; cacheProblem: string | null };
-
 /** Another process committed a new version of the dataset while this one was reading it. */
 class ManifestChanged extends Error {}
 const sameManifest = (a: Manifest | null, b: Manifest | null) => JSON.stringify(a) === JSON.stringify(b);
@@ -63,16 +39,15 @@ const sameManifest = (a: Manifest | null, b: Manifest | null) => JSON.stringify(
 export class DatasetStore implements GroupService<'datasets'> {
   private readonly cache: DatasetCache;
   private readonly catalog: readonly CatalogEntry[];
-  private readonly systemDirs: readonly string[];
+  private readonly system: SystemCopies;
   private readonly mutex = new KeyedMutex();
   private readonly downloads = new Map<string, { controller: AbortController; done: Promise<DatasetStatus> }>();
-  private readonly systemProblems = new Map<string, string>();
   private readonly swept = new Set<string>();
 
   constructor(private readonly opts: DatasetStoreOptions) {
     this.cache = new DatasetCache(opts.root);
     this.catalog = opts.catalog ?? DEFAULT_CATALOG;
-    this.systemDirs = opts.systemDirs ?? defaultSystemDirs();
+    this.system = new SystemCopies(opts.systemDirs ?? defaultSystemDirs());
   }
 
   /** Catalog datasets (ready or not) and every imported one. */
@@ -93,7 +68,7 @@ export class DatasetStore implements GroupService<'datasets'> {
   async status(id: string): Promise<DatasetStatus> {
     const { entry, manifest, name, classNames } = await this.describe(id);
     const located = await Promise.all(PART_NAMES.map((part) => this.locate(id, entry, manifest, part)));
-    const files = PART_NAMES.map((part, i) => this.fileStatus(id, part, located[i]!));
+    const files = PART_NAMES.map((part, i) => fileStatus(this.cache.dir(id), part, located[i]!));
     const cached = (i: number) => (located[i]?.source === 'cache' ? located[i].mp.count : 0);
     const hasImages = located[0]?.source === 'cache' || located[2]?.source === 'cache';
     return {
@@ -223,53 +198,8 @@ export class DatasetStore implements GroupService<'datasets'> {
     const mp = m?.parts[part];
     const cacheProblem = mp ? await this.cache.checkPart(id, mp) : null;
     if (mp && !cacheProblem) return { source: 'cache', mp };
-    const file = entry ? await this.findSystem(entry.parts[part]) : null;
+    const file = entry ? await this.system.find(entry.parts[part]) : null;
     return file ? { source: 'system', file, cacheProblem } : { source: 'missing', cacheProblem };
-  }
-
-  /** The first system copy without a known problem, else the first one found. */
-  private async findSystem(cp: CatalogPart): Promise<SystemFile | null> {
-    let fallback: SystemFile | null = null;
-    for (const dir of this.systemDirs) {
-      for (const name of [cp.file, cp.file.replace(/\.gz$/, '')]) {
-        const path = join(dir, name);
-        let st: Stats;
-        try {
-          st = await fs.stat(path);
-        } catch {
-          continue;
-        }
-        if (!st.isFile()) continue;
-        const key = `${path}:${st.size}:${st.mtimeMs}`;
-        const file = { path, bytes: st.size, key, problem: this.systemProblems.get(key) ?? null };
-        if (!file.problem) return file;
-        fallback ??= file;
-      }
-    }
-    return fallback;
-  }
-
-  private fileStatus(id: string, part: PartName, l: Located): FileStatus {
-    const none = { part, verified: false, md5: null, count: 0 };
-    switch (l.source) {
-      case 'cache':
-        return {
-          part,
-          source: 'cache',
-          path: join(this.cache.dir(id), l.mp.file),
-          bytes: l.mp.bytes,
-          verified: true,
-          md5: l.mp.md5,
-          count: l.mp.count,
-          problem: null,
-        };
-      case 'system': {
-        const rebuild = l.cacheProblem && `${l.cacheProblem}; it will be rebuilt from ${l.file.path}`;
-        return { ...none, source: 'system', path: l.file.path, bytes: l.file.bytes, problem: l.file.problem ?? rebuild ?? null };
-      }
-      case 'missing':
-        return { ...none, source: 'missing', path: null, bytes: 0, problem: l.cacheProblem };
-    }
   }
 
   private baseUrlFor(entry: CatalogEntry): string | undefined {
@@ -305,9 +235,9 @@ export class DatasetStore implements GroupService<'datasets'> {
         damage = err.message;
       }
     }
-    const file = entry ? await this.findSystem(entry.parts[part]) : null;
+    const file = entry ? await this.system.find(entry.parts[part]) : null;
     if (entry && file && !file.problem) {
-      const v = await this.fromSystem(entry, part, file);
+      const v = await this.system.read(entry, part, file);
       await this.commit(m, [{ part, v, source: 'system', origin: file.path }]);
       return { idx: v.idx, md5: v.rawMd5 };
     }
@@ -317,21 +247,6 @@ export class DatasetStore implements GroupService<'datasets'> {
     if (damage) throw new TailorError('corrupt', `${damage} and was removed: ${remedy} again`);
     const name = entry?.name ?? m.name;
     throw new TailorError('not-found', `${name} is missing its ${PART_INFO[part].label}: ${remedy}`);
-  }
-
-  private async fromSystem(entry: CatalogEntry, part: PartName, file: SystemFile): Promise<VerifiedPart> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await fs.readFile(file.path);
-    } catch (err) {
-      throw fsError(err, file.path);
-    }
-    try {
-      return await verifyPublished(bytes, file.path, entry, part);
-    } catch (err) {
-      if (err instanceof IdxError) this.systemProblems.set(file.key, err.message);
-      throw err;
-    }
   }
 
   /**
@@ -379,20 +294,14 @@ export class DatasetStore implements GroupService<'datasets'> {
   private async haveLocally(entry: CatalogEntry, m: Manifest, part: PartName): Promise<boolean> {
     const mp = m.parts[part];
     if (mp && !(await this.cache.checkPart(entry.id, mp))) return true;
-    const file = await this.findSystem(entry.parts[part]);
+    const file = await this.system.find(entry.parts[part]);
     if (!file || file.problem) return false;
     try {
-      await this.commit(m, [{ part, v: await this.fromSystem(entry, part, file), source: 'system', origin: file.path }]);
+      await this.commit(m, [{ part, v: await this.system.read(entry, part, file), source: 'system', origin: file.path }]);
       return true;
     } catch (err) {
       if (err instanceof IdxError) return false; // remembered as a system problem; download instead
       throw err;
     }
   }
-}
-
-async function verifyPublished(bytes: Uint8Array, fileName: string, entry: CatalogEntry, part: PartName) {
-  const v = await verifySource(bytes, fileName, { expect: PART_INFO[part].kind, classCount: entry.classNames.length });
-  checkPublished(v, fileName, entry.parts[part], `${entry.name} ${PART_INFO[part].label}`);
-  return v;
 }

@@ -3,14 +3,13 @@
  *
  * The wasm backend has no `Conv2DBackpropFilter` (so a CNN cannot train on it at all) and its
  * `Conv2DBackpropInput` is a scalar C++ loop. Both are rebuilt here from kernels wasm runs fast
- * (XNNPACK convolution and matrix multiply), as is `UnsortedSegmentSum`, the gradient of
- * `gather` (embedding-style lookups). wasm's `OneHot`, wrong for any dtype but int32, is fixed.
- * Wrappers around wasm's own BatchMatMul (transposed operands), Tile, Sum and Mean (leading axes)
- * route the shapes that training hits, and wasm runs slowly, to its fast paths.
- *
- * Every other kernel that training a Tailor CNN needs (Conv2D, MaxPool/MaxPoolGrad, AvgPoolGrad,
- * FusedBatchNorm and the ops of its gradient, Relu/Sigmoid/Softmax, Adam and RMSprop updates,
- * Reverse/Pad/Slice/Gather for augmentation) wasm already has.
+ * (XNNPACK convolution and matrix multiply) and Tailor's SIMD kernels (kernels/simd.c: im2col,
+ * the flipped filter, thin filter gradients), as is `UnsortedSegmentSum`, the gradient of
+ * `gather`. wasm's `OneHot`, wrong for any dtype but int32, is fixed. Wrappers around wasm's own
+ * kernels route the shapes training hits to faster paths: BatchMatMul (transposed operands),
+ * Tile, MaxPoolGrad, per-channel Add/Sub/Multiply, Sum and Mean over leading axes, Transpose,
+ * and Identity (shares data instead of copying). A fused ReLU gradient kernel backs
+ * gradients.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs
@@ -20,6 +19,18 @@ import * as tf from '@tensorflow/tfjs';
 // Imported for its side effect: it registers wasm's own kernels, which must happen before ours
 // so that its Conv2DBackpropInput never overwrites the replacement below.
 import '@tensorflow/tfjs-backend-wasm';
+import {
+  sharedIdentity,
+  simdFilterGradSmall,
+  simdIm2colTransposed,
+  simdFlipFilter,
+  simdReluGrad,
+  simdRowBroadcast,
+  simdLeadingReduction,
+  simdMaxPoolGrad,
+  simdTranspose,
+} from './kernels/simd-kernels';
+import { RELU_GRAD } from './kernels/names';
 
 type Pair = [number, number];
 type ExplicitPadding = tf.backend_util.ExplicitPadding;
@@ -129,12 +140,6 @@ function cropToPadding(x: tf.Tensor4D, height: Pair, width: Pair): [tf.Tensor4D,
   return [cropped, pad];
 }
 
-/** Same amounts as `cropToPadding`, but materialised: for consumers that are not convolutions. */
-function padOrCrop(x: tf.Tensor4D, height: Pair, width: Pair): tf.Tensor4D {
-  const [cropped, pad] = cropToPadding(x, height, width);
-  return pad.some(([before, after]) => before > 0 || after > 0) ? tf.pad(cropped, pad) : cropped;
-}
-
 /**
  * Inserts (stride − 1) zeros after every row and column of dy, so that the transposed
  * convolution of a strided conv becomes a stride-1 convolution. The result is
@@ -155,78 +160,40 @@ function dilate(dy: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
 }
 
 /**
- * Below this many rows (Cin·KH·KW) the filter gradient's GEMM is too thin for XNNPACK's
- * convolution to run well, and explicit im2col wins. Measured on the report CNN's shapes
- * (batch 128, 3×3): Cin 1 → 6 vs 19 ms, Cin 3 → 14 vs 34 ms, Cin 8 → 58 vs 65 ms,
- * Cin 16 → 135 vs 116 ms (im2col vs convolution).
+ * Up to this many rows (KH·KW·Cin) the SIMD kernel computes the filter gradient directly: the
+ * first layer of a 1-channel network (9 rows) is a GEMM too thin for XNNPACK.
  */
-const IM2COL_MAX_ROWS = 96;
+const DIRECT_MAX_ROWS = 27;
 
 /**
- * dW[kh, kw, ci, co] = Σ over n, oh, ow of xPadded[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co].
+ * dW[kh, kw, ci, co] = Σ over n, oh, ow of xPadded[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co]:
+ * computed directly for few rows, else as one GEMM of the transposed im2col of x (SIMD kernel,
+ * [KH·KW·Cin, N·OH·OW]) by dy as [N·OH·OW, Cout], on XNNPACK's threads. (The convolution with
+ * batch and channels swapped used before ran at ~1 GFLOP/s for 'same' layers, whose "filter"
+ * is the whole 14×14 output.)
  */
-const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs }) => {
+const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { filterShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const x = inputs.x;
+  const dy = inputs.dy;
+  if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs x and dy.');
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error('Conv2DBackpropFilter on wasm takes float32 only.');
+  const g = geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs);
+  const rows = g.inChannels * g.filterHeight * g.filterWidth;
+  if (rows <= DIRECT_MAX_ROWS) return simdFilterGradSmall(backend, x, dy, g);
   return tf.tidy(() => {
-    const x = asTensor<tf.Rank.R4>(inputs.x, 'x');
-    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
-    const g = geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs);
-    // The windows reach (OH − 1)·sh + KH rows: rows past the input's end are zero padding, and
-    // input rows past the last window (possible with 'valid' and stride > 1) are never read.
-    const padH: Pair = [g.padTop, (g.outHeight - 1) * g.stride[0] + g.filterHeight - g.padTop - g.inHeight];
-    const padW: Pair = [g.padLeft, (g.outWidth - 1) * g.stride[1] + g.filterWidth - g.padLeft - g.inWidth];
-    return g.inChannels * g.filterHeight * g.filterWidth <= IM2COL_MAX_ROWS
-      ? filterGradIm2col(x, dy, g, padH, padW)
-      : filterGradByConvolution(x, dy, g, padH, padW);
+    const pixels = g.batch * g.outHeight * g.outWidth;
+    const columns = asTensor<tf.Rank.R2>(simdIm2colTransposed(backend, x, g), 'columns');
+    const grad = tf.matMul(columns, ownData(tf.reshape(asTensor(dy, 'dy'), [pixels, g.outChannels])));
+    return tf.reshape(grad, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
   });
 };
-
-/**
- * The filter gradient as a convolution with batch and channels swapped: x as [Cin, H, W, N]
- * (Cin images of N channels) convolved with dy as [OH, OW, N, Cout] (a filter the size of the
- * output, dilated by the forward stride) gives [Cin, KH, KW, Cout] in one XNNPACK call.
- */
-function filterGradByConvolution(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, padH: Pair, padW: Pair): tf.Tensor4D {
-  const [images, pad] = cropToPadding(tf.transpose(x, [3, 1, 2, 0]), padH, padW);
-  const kernel = tf.transpose(dy, [1, 2, 0, 3]);
-  const grad = tf.conv2d(images, kernel, 1, pad, 'NHWC', g.stride);
-  return tf.transpose(grad, [1, 2, 0, 3]);
-}
-
-/**
- * im2col then one plain matrix multiply (wasm's matMul with transposeA is a slow scalar path, so
- * the columns are built already transposed): x as [Cin, N, H, W], its KH·KW shifted windows
- * stacked on axis 0 give [KH·KW·Cin, N·OH·OW] rows in the filter's [KH, KW, Cin] order.
- */
-function filterGradIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, padH: Pair, padW: Pair): tf.Tensor4D {
-  const [sh, sw] = g.stride;
-  const channelsFirst = tf.transpose(padOrCrop(x, padH, padW), [3, 0, 1, 2]);
-  const windows: tf.Tensor4D[] = [];
-  for (let kh = 0; kh < g.filterHeight; kh++) {
-    for (let kw = 0; kw < g.filterWidth; kw++) {
-      windows.push(
-        sh === 1 && sw === 1
-          ? tf.slice(channelsFirst, [0, 0, kh, kw], [g.inChannels, g.batch, g.outHeight, g.outWidth])
-          : (tf.stridedSlice(
-              channelsFirst,
-              [0, 0, kh, kw],
-              [g.inChannels, g.batch, kh + (g.outHeight - 1) * sh + 1, kw + (g.outWidth - 1) * sw + 1],
-              [1, 1, sh, sw],
-            ) as tf.Tensor4D),
-      );
-    }
-  }
-  const pixels = g.batch * g.outHeight * g.outWidth;
-  const columns = tf.reshape(tf.concat(windows, 0), [windows.length * g.inChannels, pixels]);
-  const grad = tf.matMul(columns, ownData(tf.reshape(dy, [pixels, g.outChannels])));
-  return tf.reshape(grad, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
-}
 
 /**
  * dx is the full correlation of dy (dilated by the stride) with the filter rotated 180° and its
  * in/out channels swapped — a stride-1 convolution that wasm runs through XNNPACK.
  */
-const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs }) => {
+const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   return tf.tidy(() => {
     const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
@@ -242,7 +209,10 @@ const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs }) => {
       [top, g.inHeight + g.filterHeight - 1 - top - g.outHeight * sh],
       [left, g.inWidth + g.filterWidth - 1 - left - g.outWidth * sw],
     );
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    const flipped =
+      filter.dtype === 'float32'
+        ? asTensor<tf.Rank.R4>(simdFlipFilter(backend, filter), 'flipped')
+        : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(source, flipped, 1, pad);
   });
 };
@@ -340,31 +310,6 @@ function broadcastingTile(wasmTile: tf.KernelConfig): tf.KernelFunc {
   };
 }
 
-/**
- * wasm's Sum and Mean over leading axes (bias and BatchNorm gradients, BatchNorm's moments:
- * [N, H, W, C] reduced over N, H, W) transpose the 4-D tensor first, a slow path (A/B on the
- * report CNN's step: 534 → 439 ms with this, under load). Viewing it as [N·H·W, C], transposing
- * that and reducing rows re-enters the kernel on the last axis, wasm's own fast case.
- */
-function leadingAxesReduction(reduce: typeof tf.sum | typeof tf.mean) {
-  return (wasmKernel: tf.KernelConfig): tf.KernelFunc =>
-    (args) => {
-      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs | tf.MeanAttrs;
-      const x = args.inputs.x;
-      if (x === undefined || x.dtype !== 'float32') return wasmKernel.kernelFunc(args);
-      const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-      const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
-      if (!leading) return wasmKernel.kernelFunc(args);
-      const rows = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
-      const rest = x.shape.slice(axes.length);
-      return tf.tidy(() => {
-        const columns = tf.reshape(asTensor(x, 'x'), [rows, rest.reduce((p, q) => p * q, 1)]);
-        const reduced = reduce(tf.transpose(columns), 1);
-        return tf.reshape(reduced, keepDims ? [...axes.map(() => 1), ...rest] : rest);
-      });
-    };
-}
-
 let kernels: readonly tf.KernelConfig[] | undefined;
 
 function wasmTrainingKernels(): readonly tf.KernelConfig[] {
@@ -387,8 +332,15 @@ function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     override(tf.OneHot, fixedOneHot),
     override(tf.BatchMatMul, untransposedMatMul),
     override(tf.Tile, broadcastingTile),
-    override(tf.Sum, leadingAxesReduction(tf.sum)),
-    override(tf.Mean, leadingAxesReduction(tf.mean)),
+    override(tf.Sum, (wasm) => simdLeadingReduction(false, wasm.kernelFunc)),
+    override(tf.Mean, (wasm) => simdLeadingReduction(true, wasm.kernelFunc)),
+    override(tf.MaxPoolGrad, (wasm) => simdMaxPoolGrad(wasm.kernelFunc)),
+    override(tf.Add, (wasm) => simdRowBroadcast('add', wasm.kernelFunc)),
+    override(tf.Sub, (wasm) => simdRowBroadcast('sub', wasm.kernelFunc)),
+    override(tf.Multiply, (wasm) => simdRowBroadcast('mul', wasm.kernelFunc)),
+    override(tf.Transpose, (wasm) => simdTranspose(wasm.kernelFunc)),
+    override(tf.Identity, (wasm) => sharedIdentity(wasm.kernelFunc)),
+    { kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: simdReluGrad },
   ];
   return kernels;
 }

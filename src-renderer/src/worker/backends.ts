@@ -8,6 +8,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type BackendName, type Probe } from '../ml/backend-rule';
 import { registerWasmTrainingKernels } from '../ml/wasm-kernels';
+import { startWasmWithThreads } from '../ml/kernels/wasm-threads';
 import type { BackendInfo } from './protocol';
 
 let wasmConfigured = false;
@@ -32,7 +33,9 @@ export async function initBackend(probe: Probe, override?: BackendName | null): 
     try {
       if (name === 'wasm') configureWasm(probe);
       if (tf.getBackend() === name) return describe(name, probe, choice.reason, failures);
-      if (await tf.setBackend(name)) {
+      const start = () => tf.setBackend(name);
+      // tfjs 4.22 would cap the pool at half the cores (one thread on two): see wasm-threads.ts.
+      if (await (name === 'wasm' && probe.threads ? startWasmWithThreads(probe.cores, start) : start())) {
         await tf.ready();
         return describe(name, probe, choice.reason, failures);
       }

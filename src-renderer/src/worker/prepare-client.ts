@@ -1,13 +1,15 @@
 // The prepare worker as one async function. Files are sent one at a time by the caller; if the
 // worker cannot start or dies, the work moves to the main thread instead of failing the batch.
+// Hints (a rectangle, brush strokes) re-segment a photo: send the same file again with them.
 import { prepareImage, type Prepared } from '../classify/prepare-image';
+import type { SegmentHints } from '../classify/segment';
 import { WorkerClient, WorkerFailure } from './rpc';
 
 export type PrepareCalls = {
-  prepare: { arg: { blob: Blob; name: string }; res: Prepared };
+  prepare: { arg: { blob: Blob; name: string; hints?: SegmentHints }; res: Prepared };
 };
 
-export type Prepare = (blob: Blob, name: string) => Promise<Prepared>;
+export type Prepare = (blob: Blob, name: string, hints?: SegmentHints) => Promise<Prepared>;
 
 export function startPrepareWorker(): Prepare {
   let client: WorkerClient<PrepareCalls> | null = null;
@@ -19,12 +21,13 @@ export function startPrepareWorker(): Prepare {
   } catch {
     client = null; // no Worker here (e.g. a test in Node): prepare on this thread
   }
-  return async (blob, name) => {
-    if (!client || client.failure) return prepareImage(blob, name);
+  const here = (blob: Blob, name: string, hints?: SegmentHints): Promise<Prepared> => prepareImage(blob, name, hints ? { hints } : {});
+  return async (blob, name, hints) => {
+    if (!client || client.failure) return here(blob, name, hints);
     try {
-      return await client.call('prepare', { blob, name });
+      return await client.call('prepare', hints ? { blob, name, hints } : { blob, name });
     } catch (err) {
-      if (err instanceof WorkerFailure) return prepareImage(blob, name);
+      if (err instanceof WorkerFailure) return here(blob, name, hints);
       throw err;
     }
   };

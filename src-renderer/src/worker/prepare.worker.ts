@@ -1,13 +1,17 @@
 /// <reference lib="webworker" />
-// Decodes and preprocesses dropped files off the main thread: a 1024-px photo takes a few hundred
-// milliseconds, which would otherwise freeze the UI once per file of a batch.
-import { prepareImage } from '../classify/prepare-image';
+// Decodes, segments and preprocesses dropped files off the main thread: a photo takes tens to a
+// few hundred milliseconds (and OpenCV.js's first load about a second), which would otherwise
+// freeze the UI once per file of a batch. Results come back transferred, not copied.
+import { loadOpenCv } from '../classify/opencv';
+import { prepareImage, transferables, useOpenCv } from '../classify/prepare-image';
 import type { PrepareCalls } from './prepare-client';
 import { serveCalls } from './rpc';
 
+useOpenCv(loadOpenCv);
+
 serveCalls<PrepareCalls>(self as unknown as DedicatedWorkerGlobalScope, {
-  prepare: async ({ blob, name }) => {
-    const result = await prepareImage(blob, name);
-    return { value: result, transfer: result.ok ? [result.input.buffer] : [] };
+  prepare: async ({ blob, name, hints }) => {
+    const result = await prepareImage(blob, name, hints ? { hints } : {});
+    return { value: result, transfer: transferables(result) };
   },
 });

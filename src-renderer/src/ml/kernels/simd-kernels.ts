@@ -1,0 +1,264 @@
+/**
+ * tfjs kernels for the wasm backend built on simd.c: each reads its inputs and writes its
+ * output in the backend's heap, in one pass, with 128-bit SIMD. They replace wasm's scalar
+ * loops (MaxPoolGrad, Transpose) and slow general paths (broadcasting Add of a bias, Sum and
+ * Mean over leading axes), and do the filter gradient of thin convolutions (first layers).
+ * Shapes they do not cover go to wasm's own kernel (the `fallback` each wrapper is given).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { offsetOf, simdFor, type WasmBackendLike } from './simd-module';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function backendOf(args: KernelArgs): WasmBackendLike {
+  return args.backend as unknown as WasmBackendLike;
+}
+
+function input(args: KernelArgs, name: string): tf.TensorInfo {
+  const t = args.inputs[name];
+  if (t === undefined) throw new Error(`Missing kernel input '${name}'.`);
+  return t;
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** MaxPoolGrad (2-D, NHWC, float32): first maximum of each window, as on the cpu backend. */
+export function simdMaxPoolGrad(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
+    const x = input(args, 'input');
+    const dy = input(args, 'dy');
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const backend = backendOf(args);
+    const dx = backend.makeOutput([...x.shape], 'float32');
+    simdFor(backend).max_pool_grad(
+      offsetOf(backend, x),
+      offsetOf(backend, dy),
+      offsetOf(backend, dx),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return dx;
+  };
+}
+
+const ROW_OPS = { add: 0, sub: 1, mul: 2 } as const;
+
+/**
+ * Add, Sub or Multiply where one operand is a vector over the other's last axis (a layer's
+ * bias, which conv and dense layers add unfused while training; batch-norm statistics): wasm
+ * broadcasts those element by element, 3–10× slower than one pass.
+ */
+export function simdRowBroadcast(op: keyof typeof ROW_OPS, fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const a = input(args, 'a');
+    const b = input(args, 'b');
+    const isRow = (full: tf.TensorInfo, vec: tf.TensorInfo) =>
+      full.dtype === 'float32' &&
+      vec.dtype === 'float32' &&
+      full.shape.length >= 2 &&
+      vec.shape.length >= 1 &&
+      vec.shape.length <= full.shape.length &&
+      vec.shape.slice(0, -1).every((d) => d === 1) &&
+      vec.shape[vec.shape.length - 1] === full.shape[full.shape.length - 1] &&
+      size(full.shape) > size(vec.shape);
+    const vecFirst = !isRow(a, b) && isRow(b, a);
+    if (!vecFirst && !isRow(a, b)) return fallback(args);
+    const [full, vec] = vecFirst ? [b, a] : [a, b];
+    const backend = backendOf(args);
+    const out = backend.makeOutput([...full.shape], 'float32');
+    const cols = full.shape[full.shape.length - 1]!;
+    simdFor(backend).row_broadcast(
+      ROW_OPS[op],
+      offsetOf(backend, full),
+      offsetOf(backend, vec),
+      offsetOf(backend, out),
+      size(full.shape) / cols,
+      cols,
+      vecFirst ? 1 : 0,
+    );
+    return out;
+  };
+}
+
+/**
+ * Sum or Mean of a float32 tensor over its leading axes ([N, H, W, C] over N, H, W: bias
+ * gradients, batch-norm moments): one streaming pass of column sums.
+ */
+export function simdLeadingReduction(mean: boolean, fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+    const x = input(args, 'x');
+    if (x.dtype !== 'float32') return fallback(args);
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+    if (!leading) return fallback(args);
+    const rows = size(x.shape.slice(0, axes.length));
+    const rest = x.shape.slice(axes.length);
+    const backend = backendOf(args);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, 'float32');
+    simdFor(backend).column_sum(offsetOf(backend, x), offsetOf(backend, out), rows, size(rest), mean ? 1 / rows : 1);
+    return out;
+  };
+}
+
+/**
+ * A permutation with size-1 axes dropped and runs of axes that stay adjacent merged, e.g.
+ * [N, H, W, C] by [3, 1, 2, 0] → shape [N, H·W, C] by [2, 1, 0].
+ */
+export function mergePermutation(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+  const kept = perm.filter((axis) => shape[axis] !== 1);
+  const groups: number[][] = [];
+  for (const axis of kept) {
+    const last = groups[groups.length - 1];
+    const prev = last?.[last.length - 1];
+    // Axes adjacent in the output stay one group if they were adjacent (ignoring size-1 axes) in the input.
+    const between = prev === undefined ? [] : shape.slice(prev + 1, axis);
+    if (last && prev !== undefined && axis > prev && between.every((d) => d === 1)) last.push(axis);
+    else groups.push([axis]);
+  }
+  const byInputOrder = [...groups].sort((g, h) => g[0]! - h[0]!);
+  return {
+    shape: byInputOrder.map((g) => size(g.map((a) => shape[a]!))),
+    perm: groups.map((g) => byInputOrder.indexOf(g)),
+  };
+}
+
+/** Transpose of float32 data whose merged permutation is a 2-D transpose, [2, 1, 0] or [1, 0, 2]. */
+export function simdTranspose(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { perm } = args.attrs as unknown as tf.TransposeAttrs;
+    const x = input(args, 'x');
+    if (x.dtype !== 'float32') return fallback(args);
+    const merged = mergePermutation(x.shape, perm);
+    const key = merged.perm.join();
+    const outShape = perm.map((axis) => x.shape[axis]!);
+    const run = (fn: 'transpose_outer' | 'transpose_rows', a: number, b: number, c: number): tf.TensorInfo => {
+      const backend = backendOf(args);
+      const out = backend.makeOutput(outShape, 'float32');
+      simdFor(backend)[fn](offsetOf(backend, x), offsetOf(backend, out), a, b, c);
+      return out;
+    };
+    const [d0 = 1, d1 = 1, d2 = 1] = merged.shape;
+    if (key === '1,0') return run('transpose_outer', d0, 1, d1);
+    if (key === '2,1,0') return run('transpose_outer', d0, d1, d2);
+    if (key === '1,0,2') return run('transpose_rows', d0, d1, d2);
+    return fallback(args);
+  };
+}
+
+/** Geometry of a convolution, as the filter-gradient kernel takes it. */
+export interface FilterGradGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  stride: [number, number];
+  padTop: number;
+  padLeft: number;
+}
+
+/** dW of a convolution computed directly (for few KH·KW·Cin rows, where GEMMs are thin). */
+export function simdFilterGradSmall(backendArg: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const dw = backend.makeOutput([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels], 'float32');
+  simdFor(backend).conv_filter_grad_small(
+    offsetOf(backend, x),
+    offsetOf(backend, dy),
+    offsetOf(backend, dw),
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outHeight,
+    g.outWidth,
+    g.outChannels,
+    g.filterHeight,
+    g.filterWidth,
+    g.stride[0],
+    g.stride[1],
+    g.padTop,
+    g.padLeft,
+  );
+  return dw;
+}
+
+/**
+ * Identity that shares the data (one more reference) instead of copying it, as the cpu backend's
+ * does: tfjs's engine clones every tensor a gradient saves, three full activations per conv
+ * layer per step, and tensors are never written in place.
+ */
+export function sharedIdentity(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const x = input(args, 'x');
+    if (x.dtype === 'string') return fallback(args);
+    backendOf(args).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** The filter of the input gradient: `filter` rotated 180° with in/out channels swapped. */
+export function simdFlipFilter(backendArg: unknown, filter: tf.TensorInfo): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const out = backend.makeOutput([kh, kw, cout, cin], 'float32');
+  simdFor(backend).flip_filter(offsetOf(backend, filter), offsetOf(backend, out), kh, kw, cin, cout);
+  return out;
+}
+
+/** dx = dy where x > 0, else 0, in one pass. */
+export const simdReluGrad: tf.KernelFunc = (args) => {
+  const x = input(args, 'x');
+  const dy = input(args, 'dy');
+  const backend = backendOf(args);
+  const dx = backend.makeOutput([...x.shape], 'float32');
+  simdFor(backend).relu_grad(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dx), size(x.shape));
+  return dx;
+};
+
+/** The transposed im2col of x for a convolution: [KH·KW·Cin, N·OH·OW], zeros in the padding. */
+export function simdIm2colTransposed(backendArg: unknown, x: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const rows = g.filterHeight * g.filterWidth * g.inChannels;
+  const out = backend.makeOutput([rows, g.batch * g.outHeight * g.outWidth], 'float32');
+  simdFor(backend).im2col_transposed(
+    offsetOf(backend, x),
+    offsetOf(backend, out),
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outHeight,
+    g.outWidth,
+    g.filterHeight,
+    g.filterWidth,
+    g.stride[0],
+    g.stride[1],
+    g.padTop,
+    g.padLeft,
+  );
+  return out;
+}

@@ -1,0 +1,318 @@
+/*
+ * WebAssembly SIMD kernels for training on tfjs's wasm backend, compiled by
+ * scripts/build-kernels.ts into simd-wasm.ts (clang --target=wasm32 -msimd128).
+ *
+ * The module imports the wasm backend's own memory, so every pointer below is a tensor's
+ * offset in that heap: no copies in or out. It has no data segment and never touches the
+ * shadow stack (only scalar and vector locals), so it owns no byte of that memory; outputs are
+ * allocated by the backend before the call. All tensors are float32, NHWC where 4-D.
+ *
+ * Each kernel is checked against tfjs's cpu backend in kernels/simd-kernels.test.ts.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef float f32;
+typedef int i32;
+
+static inline void zero(f32 *p, i32 n) { __builtin_memset(p, 0, (unsigned long)n * sizeof(f32)); }
+
+/*
+ * dx of max pooling: each window sends dy to the first position (in row-major scan order) that
+ * holds the window's maximum, as tfjs's cpu backend does; windows may overlap (stride < size),
+ * so contributions add. Padding positions never win. Four channels at a time: the arg-max is a
+ * lane-wise compare-and-select, and the scatter is a masked add at each window position.
+ */
+EXPORT(max_pool_grad)
+void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, i32 n, i32 h, i32 w, i32 c, i32 oh, i32 ow,
+                   i32 fh, i32 fw, i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  zero(dx, n * h * w * c);
+  const i32 c4 = c & ~3;
+  for (i32 b = 0; b < n; b++) {
+    const f32 *xb = x + (long)b * h * w * c;
+    f32 *dxb = dx + (long)b * h * w * c;
+    for (i32 oy = 0; oy < oh; oy++) {
+      const i32 y0 = oy * sh - pad_top;
+      const i32 r0 = y0 < 0 ? -y0 : 0;
+      const i32 r1 = y0 + fh > h ? h - y0 : fh;
+      for (i32 ox = 0; ox < ow; ox++) {
+        const i32 x0 = ox * sw - pad_left;
+        const i32 s0 = x0 < 0 ? -x0 : 0;
+        const i32 s1 = x0 + fw > w ? w - x0 : fw;
+        const f32 *g = dy + (((long)b * oh + oy) * ow + ox) * c;
+        for (i32 ch = 0; ch < c4; ch += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t arg = wasm_i32x4_splat(-1);
+          for (i32 r = r0; r < r1; r++) {
+            for (i32 s = s0; s < s1; s++) {
+              const v128_t v = wasm_v128_load(xb + ((long)(y0 + r) * w + (x0 + s)) * c + ch);
+              const v128_t greater = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, greater);
+              arg = wasm_v128_bitselect(wasm_i32x4_splat(r * fw + s), arg, greater);
+            }
+          }
+          const v128_t grad = wasm_v128_load(g + ch);
+          for (i32 r = r0; r < r1; r++) {
+            for (i32 s = s0; s < s1; s++) {
+              f32 *d = dxb + ((long)(y0 + r) * w + (x0 + s)) * c + ch;
+              const v128_t hit = wasm_i32x4_eq(arg, wasm_i32x4_splat(r * fw + s));
+              wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), wasm_v128_and(grad, hit)));
+            }
+          }
+        }
+        for (i32 ch = c4; ch < c; ch++) {
+          f32 best = -__builtin_inff();
+          i32 arg = -1;
+          for (i32 r = r0; r < r1; r++)
+            for (i32 s = s0; s < s1; s++) {
+              const f32 v = xb[((long)(y0 + r) * w + (x0 + s)) * c + ch];
+              if (v > best) { best = v; arg = r * fw + s; }
+            }
+          if (arg >= 0) dxb[((long)(y0 + arg / fw) * w + (x0 + arg % fw)) * c + ch] += g[ch];
+        }
+      }
+    }
+  }
+}
+
+/*
+ * out[r, j] = x[r, j] ∘ v[j] (or v[j] ∘ x[r, j] when vec_first), ∘ = + (op 0), − (op 1), × (op 2):
+ * a per-channel vector broadcast over the rows of x (biases, batch-norm statistics), which
+ * wasm's binary kernels broadcast element by element.
+ */
+#define ROW_LOOP(VEC_EXPR, SCALAR_EXPR)                                   \
+  for (i32 r = 0; r < rows; r++) {                                        \
+    const f32 *xr = x + (long)r * cols;                                   \
+    f32 *o = out + (long)r * cols;                                        \
+    for (i32 j = 0; j < c4; j += 4) {                                     \
+      const v128_t a = wasm_v128_load(xr + j), b = wasm_v128_load(v + j); \
+      wasm_v128_store(o + j, VEC_EXPR);                                   \
+    }                                                                     \
+    for (i32 j = c4; j < cols; j++) {                                     \
+      const f32 a = xr[j], b = v[j];                                      \
+      o[j] = SCALAR_EXPR;                                                 \
+    }                                                                     \
+  }
+
+EXPORT(row_broadcast)
+void row_broadcast(i32 op, const f32 *x, const f32 *v, f32 *out, i32 rows, i32 cols, i32 vec_first) {
+  const i32 c4 = cols & ~3;
+  if (op == 0) {
+    ROW_LOOP(wasm_f32x4_add(a, b), a + b)
+  } else if (op == 2) {
+    ROW_LOOP(wasm_f32x4_mul(a, b), a * b)
+  } else if (vec_first) {
+    ROW_LOOP(wasm_f32x4_sub(b, a), b - a)
+  } else {
+    ROW_LOOP(wasm_f32x4_sub(a, b), a - b)
+  }
+}
+
+/*
+ * out[j] = Σ_r x[r, j] (· scale): a reduction over the leading axes (bias gradients, batch-norm
+ * moments). Sixteen columns at a time in registers, rows streamed, so x is read once per block.
+ */
+EXPORT(column_sum)
+void column_sum(const f32 *x, f32 *out, i32 rows, i32 cols, f32 scale) {
+  i32 j = 0;
+  for (; j + 16 <= cols; j += 16) {
+    v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (i32 r = 0; r < rows; r++) {
+      const f32 *p = x + (long)r * cols + j;
+      a0 = wasm_f32x4_add(a0, wasm_v128_load(p));
+      a1 = wasm_f32x4_add(a1, wasm_v128_load(p + 4));
+      a2 = wasm_f32x4_add(a2, wasm_v128_load(p + 8));
+      a3 = wasm_f32x4_add(a3, wasm_v128_load(p + 12));
+    }
+    const v128_t k = wasm_f32x4_splat(scale);
+    wasm_v128_store(out + j, wasm_f32x4_mul(a0, k));
+    wasm_v128_store(out + j + 4, wasm_f32x4_mul(a1, k));
+    wasm_v128_store(out + j + 8, wasm_f32x4_mul(a2, k));
+    wasm_v128_store(out + j + 12, wasm_f32x4_mul(a3, k));
+  }
+  for (; j + 4 <= cols; j += 4) {
+    v128_t a = wasm_f32x4_splat(0);
+    for (i32 r = 0; r < rows; r++) a = wasm_f32x4_add(a, wasm_v128_load(x + (long)r * cols + j));
+    wasm_v128_store(out + j, wasm_f32x4_mul(a, wasm_f32x4_splat(scale)));
+  }
+  for (; j < cols; j++) {
+    f32 a = 0;
+    for (i32 r = 0; r < rows; r++) a += x[(long)r * cols + j];
+    out[j] = a * scale;
+  }
+}
+
+/*
+ * Filter gradient of a convolution with few input rows (KH·KW·Cin small, e.g. the first layer
+ * on 1-channel images), where the GEMM is too thin for XNNPACK:
+ *   dw[kh, kw, ci, co] = Σ_{b, oy, ox} x[b, oy·sh + kh − pt, ox·sw + kw − pl, ci] · dy[b, oy, ox, co].
+ * dw (KH·KW·Cin × Cout floats) stays in cache as the accumulator; output pixels are taken four
+ * at a time so each load/store of an accumulator vector carries four multiply-adds.
+ */
+static inline f32 tap(const f32 *xb, i32 h, i32 w, i32 cin, i32 y, i32 xx, i32 ci) {
+  return (y >= 0 && y < h && xx >= 0 && xx < w) ? xb[((long)y * w + xx) * cin + ci] : 0.0f;
+}
+
+EXPORT(conv_filter_grad_small)
+void conv_filter_grad_small(const f32 *x, const f32 *dy, f32 *dw, i32 n, i32 h, i32 w, i32 cin, i32 oh, i32 ow,
+                            i32 cout, i32 fh, i32 fw, i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  zero(dw, fh * fw * cin * cout);
+  const i32 co4 = cout & ~3;
+  const i32 pixels = oh * ow;
+  for (i32 b = 0; b < n; b++) {
+    const f32 *xb = x + (long)b * h * w * cin;
+    const f32 *gb = dy + (long)b * pixels * cout;
+    for (i32 p = 0; p < pixels; p += 4) {
+      const i32 count = pixels - p < 4 ? pixels - p : 4;
+      i32 ys[4], xs[4];
+      for (i32 k = 0; k < 4; k++) {
+        const i32 q = p + (k < count ? k : 0);
+        ys[k] = (q / ow) * sh - pad_top;
+        xs[k] = (q % ow) * sw - pad_left;
+      }
+      const f32 *g0 = gb + (long)p * cout;
+      const f32 *g1 = count > 1 ? g0 + cout : g0;
+      const f32 *g2 = count > 2 ? g0 + 2 * cout : g0;
+      const f32 *g3 = count > 3 ? g0 + 3 * cout : g0;
+      for (i32 kh = 0; kh < fh; kh++)
+        for (i32 kw = 0; kw < fw; kw++)
+          for (i32 ci = 0; ci < cin; ci++) {
+            const f32 t0 = tap(xb, h, w, cin, ys[0] + kh, xs[0] + kw, ci);
+            const f32 t1 = count > 1 ? tap(xb, h, w, cin, ys[1] + kh, xs[1] + kw, ci) : 0.0f;
+            const f32 t2 = count > 2 ? tap(xb, h, w, cin, ys[2] + kh, xs[2] + kw, ci) : 0.0f;
+            const f32 t3 = count > 3 ? tap(xb, h, w, cin, ys[3] + kh, xs[3] + kw, ci) : 0.0f;
+            f32 *acc = dw + ((long)(kh * fw + kw) * cin + ci) * cout;
+            const v128_t v0 = wasm_f32x4_splat(t0), v1 = wasm_f32x4_splat(t1);
+            const v128_t v2 = wasm_f32x4_splat(t2), v3 = wasm_f32x4_splat(t3);
+            for (i32 co = 0; co < co4; co += 4) {
+              v128_t a = wasm_v128_load(acc + co);
+              a = wasm_f32x4_add(a, wasm_f32x4_mul(v0, wasm_v128_load(g0 + co)));
+              a = wasm_f32x4_add(a, wasm_f32x4_mul(v1, wasm_v128_load(g1 + co)));
+              a = wasm_f32x4_add(a, wasm_f32x4_mul(v2, wasm_v128_load(g2 + co)));
+              a = wasm_f32x4_add(a, wasm_f32x4_mul(v3, wasm_v128_load(g3 + co)));
+              wasm_v128_store(acc + co, a);
+            }
+            for (i32 co = co4; co < cout; co++) acc[co] += t0 * g0[co] + t1 * g1[co] + t2 * g2[co] + t3 * g3[co];
+          }
+    }
+  }
+}
+
+/*
+ * out[k, j, i] = x[i, j, k] for x of shape [a, b, c]: swaps the first and last of three axes
+ * (NHWC ↔ CHWN with b = H·W). Four-by-four blocks are transposed in registers.
+ */
+EXPORT(transpose_outer)
+void transpose_outer(const f32 *x, f32 *out, i32 a, i32 b, i32 c) {
+  const i32 a4 = a & ~3, c4 = c & ~3;
+  for (i32 j = 0; j < b; j++) {
+    for (i32 i = 0; i < a4; i += 4) {
+      for (i32 k = 0; k < c4; k += 4) {
+        const v128_t r0 = wasm_v128_load(x + ((long)(i + 0) * b + j) * c + k);
+        const v128_t r1 = wasm_v128_load(x + ((long)(i + 1) * b + j) * c + k);
+        const v128_t r2 = wasm_v128_load(x + ((long)(i + 2) * b + j) * c + k);
+        const v128_t r3 = wasm_v128_load(x + ((long)(i + 3) * b + j) * c + k);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+        const v128_t t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(out + ((long)(k + 0) * b + j) * a + i, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(out + ((long)(k + 1) * b + j) * a + i, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(out + ((long)(k + 2) * b + j) * a + i, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(out + ((long)(k + 3) * b + j) * a + i, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (i32 k = c4; k < c; k++)
+        for (i32 q = i; q < i + 4; q++) out[((long)k * b + j) * a + q] = x[((long)q * b + j) * c + k];
+    }
+    for (i32 i = a4; i < a; i++)
+      for (i32 k = 0; k < c; k++) out[((long)k * b + j) * a + i] = x[((long)i * b + j) * c + k];
+  }
+}
+
+/* out[j, i, k] = x[i, j, k] for x of shape [a, b, c]: swaps the first two of three axes, moving
+ * whole rows of c floats (e.g. [N, OH·OW, C] → [OH·OW, N, C]). */
+EXPORT(transpose_rows)
+void transpose_rows(const f32 *x, f32 *out, i32 a, i32 b, i32 c) {
+  for (i32 i = 0; i < a; i++)
+    for (i32 j = 0; j < b; j++)
+      __builtin_memcpy(out + ((long)j * a + i) * c, x + ((long)i * b + j) * c, (unsigned long)c * sizeof(f32));
+}
+
+/* dx = dy where x > 0, else 0: ReLU's gradient in one pass (tfjs composes step, cast and mul). */
+EXPORT(relu_grad)
+void relu_grad(const f32 *x, const f32 *dy, f32 *dx, i32 n) {
+  const i32 n4 = n & ~3;
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  for (i32 i = 0; i < n4; i += 4)
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(wasm_v128_load(x + i), zero4)));
+  for (i32 i = n4; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+}
+
+/*
+ * out[a, b, o, i] = w[kh − 1 − a, kw − 1 − b, i, o]: a filter rotated 180° with its channels
+ * swapped, the filter of the input gradient as a convolution (tfjs's Reverse and Transpose of
+ * it are scalar loops).
+ */
+EXPORT(flip_filter)
+void flip_filter(const f32 *w, f32 *out, i32 kh, i32 kw, i32 cin, i32 cout) {
+  for (i32 a = 0; a < kh; a++)
+    for (i32 b = 0; b < kw; b++) {
+      const f32 *src = w + ((long)(kh - 1 - a) * kw + (kw - 1 - b)) * cin * cout;
+      f32 *dst = out + ((long)a * kw + b) * cout * cin;
+      for (i32 i = 0; i < cin; i++)
+        for (i32 o = 0; o < cout; o++) dst[(long)o * cin + i] = src[(long)i * cout + o];
+    }
+}
+
+/*
+ * The transposed im2col of a convolution's input: out[(kh·KW + kw)·Cin + ci, p] =
+ * x[b, oy·sh + kh − pt, ox·sw + kw − pl, ci] for output pixel p = (b, oy, ox), 0 in the padding.
+ * Times dy as [P, Cout] it gives the filter gradient in one GEMM, [KH·KW·Cin, Cout] in the
+ * filter's own layout. Four pixels by four channels are transposed in registers per step.
+ */
+static inline const f32 *source_pixel(const f32 *x, i32 p, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 kh, i32 kw,
+                                      i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  const i32 b = p / (oh * ow), rest = p % (oh * ow);
+  const i32 y = (rest / ow) * sh + kh - pad_top, xx = (rest % ow) * sw + kw - pad_left;
+  return (y >= 0 && y < h && xx >= 0 && xx < w) ? x + (((long)b * h + y) * w + xx) * cin : 0;
+}
+
+EXPORT(im2col_transposed)
+void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 fh, i32 fw,
+                       i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  const i32 pixels = n * oh * ow;
+  const i32 p4 = pixels & ~3, c4 = cin & ~3;
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  for (i32 kh = 0; kh < fh; kh++)
+    for (i32 kw = 0; kw < fw; kw++) {
+      f32 *rows = out + (long)(kh * fw + kw) * cin * pixels;
+      for (i32 p = 0; p < p4; p += 4) {
+        const f32 *s0 = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s1 = source_pixel(x, p + 1, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s2 = source_pixel(x, p + 2, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s3 = source_pixel(x, p + 3, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        for (i32 ci = 0; ci < c4; ci += 4) {
+          const v128_t r0 = s0 ? wasm_v128_load(s0 + ci) : zero4, r1 = s1 ? wasm_v128_load(s1 + ci) : zero4;
+          const v128_t r2 = s2 ? wasm_v128_load(s2 + ci) : zero4, r3 = s3 ? wasm_v128_load(s3 + ci) : zero4;
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(rows + (long)(ci + 0) * pixels + p, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+          wasm_v128_store(rows + (long)(ci + 1) * pixels + p, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+          wasm_v128_store(rows + (long)(ci + 2) * pixels + p, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+          wasm_v128_store(rows + (long)(ci + 3) * pixels + p, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+        }
+        for (i32 ci = c4; ci < cin; ci++) {
+          f32 *row = rows + (long)ci * pixels + p;
+          row[0] = s0 ? s0[ci] : 0.0f;
+          row[1] = s1 ? s1[ci] : 0.0f;
+          row[2] = s2 ? s2[ci] : 0.0f;
+          row[3] = s3 ? s3[ci] : 0.0f;
+        }
+      }
+      for (i32 p = p4; p < pixels; p++) {
+        const f32 *s = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        for (i32 ci = 0; ci < cin; ci++) rows[(long)ci * pixels + p] = s ? s[ci] : 0.0f;
+      }
+    }
+}

@@ -11,6 +11,7 @@ import type {
   DatasetStatus,
   DownloadProgress,
 } from './types/dataset';
+import type { PhotoAdd, PhotoDatasetView } from './types/photo-dataset';
 import type { ModelArtifacts, ModelMetaPatch, ModelSave, ModelSummary } from './types/model';
 import type { RunRecord, RunSummary } from './types/run';
 
@@ -45,6 +46,15 @@ export interface Channels {
   'datasets:cancelDownload': { req: [id: DatasetId]; res: boolean };
   /** Files the user picked or dropped, as bytes (the renderer never sends paths). */
   'datasets:import': { req: [request: DatasetImport]; res: DatasetStatus };
+
+  /** Content hashes of every file a photo dataset has, so an import sends only new files ([] for a new id). */
+  'photos:known': { req: [id: DatasetId]; res: string[] };
+  /** A photo dataset's records, thumbnails and 28×28 pictures, for the Data view. */
+  'photos:get': { req: [id: DatasetId]; res: PhotoDatasetView };
+  /** Photos prepared in the renderer (or why each could not be used), committed as one new version. */
+  'photos:add': { req: [request: PhotoAdd]; res: DatasetStatus };
+  /** Removes files by content hash; null when that removed the dataset's last training photo (and the dataset). */
+  'photos:remove': { req: [id: DatasetId, hashes: string[]]; res: DatasetStatus | null };
 
   'models:list': { req: []; res: ModelSummary[] };
   'models:save': { req: [model: ModelSave]; res: ModelSummary };
@@ -85,6 +95,10 @@ export const CHANNELS = [
   'datasets:download',
   'datasets:cancelDownload',
   'datasets:import',
+  'photos:known',
+  'photos:get',
+  'photos:add',
+  'photos:remove',
   'models:list',
   'models:save',
   'models:load',

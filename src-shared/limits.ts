@@ -63,3 +63,18 @@ export const PIXEL_SCALE_LABELS = {
   unit: { label: 'Pixels 0–1 (÷ 255)', short: 'pixels in [0, 1]' },
   raw: { label: 'Raw pixels 0–255', short: 'pixels as 0–255' },
 } as const satisfies Record<(typeof PIXEL_SCALE_IDS)[number], { label: string; short: string }>;
+
+/**
+ * A photo dataset (photos:add): at most a photo folder's files per call, each photo's picture as
+ * the 28×28 bytes the model sees and a small JPEG thumbnail. 10,000 × (784 + 8 KiB) stays well
+ * under one request's limit.
+ */
+export const PHOTO_LIMITS = {
+  items: 10_000,
+  side: 28,
+  thumbBytes: 8 * 1024,
+  path: 512,
+  reason: 300,
+  /** Labels are bytes in the IDX label file. */
+  labels: 255,
+} as const;

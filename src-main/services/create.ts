@@ -6,6 +6,7 @@ import type { AppInfo } from '../../src-shared/types/app';
 import { AppInfoService } from './app-info';
 import { DatasetStore, defaultSystemDirs } from './datasets';
 import { ModelStore } from './models';
+import { PhotoDatasetStore } from './photo-datasets';
 import { RunStore } from './runs';
 
 export interface ServiceOptions {
@@ -23,14 +24,17 @@ export interface ServiceOptions {
 }
 
 export function createServices(opts: ServiceOptions): Services {
+  const datasetRoot = join(opts.dataDir, 'datasets');
+  const datasets = new DatasetStore({
+    root: datasetRoot,
+    systemDirs: opts.systemDatasetDirs ?? defaultSystemDirs(),
+    emit: opts.emit,
+    ...(opts.datasetBaseUrl ? { baseUrl: opts.datasetBaseUrl } : {}),
+  });
   return {
     app: new AppInfoService({ ...opts.info, dataDir: opts.dataDir }),
-    datasets: new DatasetStore({
-      root: join(opts.dataDir, 'datasets'),
-      systemDirs: opts.systemDatasetDirs ?? defaultSystemDirs(),
-      emit: opts.emit,
-      ...(opts.datasetBaseUrl ? { baseUrl: opts.datasetBaseUrl } : {}),
-    }),
+    datasets,
+    photos: new PhotoDatasetStore({ root: datasetRoot, exclusive: (id, fn) => datasets.exclusive(id, fn), status: (id) => datasets.status(id) }),
     models: new ModelStore({
       root: join(opts.dataDir, 'models'),
       builtInDir: join(opts.resourcesDir, 'model'),

@@ -39,6 +39,16 @@ const manifestSchema = z.object({
   rows: z.number().int().min(0),
   cols: z.number().int().min(0),
   parts: z.partialRecord(z.enum(['trainImages', 'trainLabels', 'testImages', 'testLabels']), manifestPart),
+  /**
+   * Labels that are not class indices (photo folders mapped onto a model's classes): label i is
+   * labelNames[i], and allowed[i] lists the classes that count as right for it.
+   */
+  labelNames: z.array(z.string()).min(1).max(255).optional(),
+  allowed: z.array(z.array(z.number().int().min(0))).optional(),
+  /** Files kept beside the parts (a photo dataset's records and thumbnails), carried into every new version. */
+  extras: z.array(z.string().regex(/^[\w.-]+$/)).optional(),
+  /** Set for a dataset made from photos (photo-datasets.ts); heldOut false: its test part is its training photos. */
+  photos: z.object({ heldOut: z.boolean() }).optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -100,16 +110,18 @@ export class DatasetCache {
 
   /**
    * Commits a new version of the dataset's folder: the parts in `written` from their bytes, every
-   * other part the manifest lists carried over from the current folder (hard-linked), and the
-   * manifest. The caller makes sure carried parts are present.
+   * other part the manifest lists carried over from the current folder (hard-linked), the
+   * manifest's extra files from `extras` or carried over likewise, and the manifest. The caller
+   * makes sure carried files are present.
    */
-  async commit(m: Manifest, written: ReadonlyMap<PartName, Uint8Array>): Promise<void> {
+  async commit(m: Manifest, written: ReadonlyMap<PartName, Uint8Array>, extras: Readonly<Record<string, Uint8Array | string>> = {}): Promise<void> {
     const dir = this.dir(m.id);
     const files: Record<string, FolderEntry> = {};
     for (const part of PART_NAMES) {
       const mp = m.parts[part];
       if (mp) files[mp.file] = written.get(part) ?? { linkFrom: join(dir, mp.file) };
     }
+    for (const name of m.extras ?? []) files[name] = extras[name] ?? { linkFrom: join(dir, name) };
     files[MANIFEST] = `${JSON.stringify(m, null, 2)}\n`;
     await writeFolderAtomic(dir, files);
   }

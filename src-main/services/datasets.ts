@@ -83,6 +83,7 @@ export class DatasetStore implements GroupService<'datasets'> {
       cols: hasImages ? (manifest?.cols ?? 0) : 0,
       downloading: this.downloads.has(id),
       downloadable: Boolean(entry && this.baseUrlFor(entry)),
+      ...(manifest?.photos ? { photos: { heldOut: manifest.photos.heldOut } } : {}),
     };
   }
 
@@ -103,7 +104,9 @@ export class DatasetStore implements GroupService<'datasets'> {
     const m = manifest ?? newManifest(id, entry, {});
     // Checksums of the decompressed files: a model's record matches however the data arrived.
     const got = {} as Record<PartName, { idx: IdxFile; md5: string }>;
-    for (const part of PART_NAMES) got[part] = await this.obtain(id, entry, m, part, classNames.length);
+    // Labels index the label names where folders are mapped onto classes, else the classes.
+    const labelCount = m.labelNames?.length ?? classNames.length;
+    for (const part of PART_NAMES) got[part] = await this.obtain(id, entry, m, part, labelCount);
     const { trainImages, trainLabels, testImages, testLabels } = got;
     const names = (i: PartName, l: PartName) => ({ images: PART_INFO[i].cacheFile, labels: PART_INFO[l].cacheFile });
     checkPair(trainImages.idx, trainLabels.idx, names('trainImages', 'trainLabels'));
@@ -119,6 +122,7 @@ export class DatasetStore implements GroupService<'datasets'> {
       id,
       name,
       classNames,
+      ...(m.labelNames && m.allowed ? { labelNames: [...m.labelNames], allowed: m.allowed.map((a) => [...a]) } : {}),
       rows: trainImages.idx.rows,
       cols: trainImages.idx.cols,
       train: split(trainImages.idx, trainLabels.idx),
@@ -172,6 +176,7 @@ export class DatasetStore implements GroupService<'datasets'> {
       await this.sweep(id);
       const entry = this.catalog.find((e) => e.id === id);
       const existing = await this.cache.readManifest(id);
+      if (existing?.photos) throw new TailorError('conflict', `${existing.name} is made of photos: add photos to it in the Data view, or import the IDX files under another name`);
       const m = existing ?? newManifest(id, entry, req);
       if (existing || entry) applyNames(m, entry, req);
       const incoming = await classify(req.files, entry, m.derivedClassNames ? undefined : m.classNames.length);
@@ -180,6 +185,14 @@ export class DatasetStore implements GroupService<'datasets'> {
       await this.commit(m, incoming);
     });
     return this.status(id);
+  }
+
+  /** Runs `fn` alone for the dataset `id`, after its crash sweep: the photo store writes through here. */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(checkId(id, 'dataset id'), async () => {
+      await this.sweep(id);
+      return fn();
+    });
   }
 
   // ── finding files ──────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import type { Channel, Req } from '../contract';
 import { MODEL_LIMITS, PAYLOAD_LIMITS } from '../limits';
 import { fileSchema, idSchema, nameSchema } from './common';
 import { datasetImportSchema } from './dataset';
+import { photoAddSchema, photoRemoveSchema } from './photo-dataset';
 import { modelMetaPatchSchema, modelSaveSchema } from './model';
 import { runRecordSchema } from './run';
 
@@ -20,6 +21,10 @@ export const channelSchemas = {
   'datasets:download': byId,
   'datasets:cancelDownload': byId,
   'datasets:import': z.tuple([datasetImportSchema]),
+  'photos:known': byId,
+  'photos:get': byId,
+  'photos:add': z.tuple([photoAddSchema]),
+  'photos:remove': photoRemoveSchema,
   'models:list': none,
   'models:save': z.tuple([modelSaveSchema]),
   'models:load': byId,

@@ -38,6 +38,8 @@ export interface DatasetStatus {
   downloading: boolean;
   /** Whether this dataset has a known download location. */
   downloadable: boolean;
+  /** Set for a dataset made from photos (photos:* channels); heldOut false: its test part is its training photos. */
+  photos?: { heldOut: boolean };
 }
 
 export interface SplitPayload {
@@ -50,7 +52,15 @@ export interface SplitPayload {
 export interface DatasetPayload {
   id: DatasetId;
   name: string;
+  /** The model's outputs, in order. */
   classNames: string[];
+  /**
+   * Optional (both or neither, see src-shared/targets.ts): labels then index `labelNames` (e.g. a
+   * photo set's folders) rather than `classNames`, and `allowed[label]` lists the class indices
+   * that count as right for it (shoes → Sandal, Sneaker, Ankle boot). Absent: label = class index.
+   */
+  labelNames?: string[];
+  allowed?: number[][];
   rows: number;
   cols: number;
   train: SplitPayload;

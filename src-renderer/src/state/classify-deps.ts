@@ -2,6 +2,7 @@
 // in the app, stand-ins in tests) and the gate they all check — which model is loaded, and whether
 // the worker has failed.
 import type { Prepared } from '../classify/prepare-image';
+import type { SegmentHints } from '../classify/segment';
 
 export interface Classifier {
   /** n·784 inputs in [0,1] → n·classes probabilities. */
@@ -12,8 +13,8 @@ export interface Classifier {
 
 export interface ClassifyDeps {
   classifier: Classifier;
-  /** Decodes and preprocesses one file (in a worker in the app). */
-  prepare: (blob: Blob, name: string) => Promise<Prepared>;
+  /** Decodes and preprocesses one file (in a worker in the app); hints cut a photo where the user marked it. */
+  prepare: (blob: Blob, name: string, hints?: SegmentHints) => Promise<Prepared>;
   /** Runs a callback before the next paint (requestAnimationFrame). */
   frame: (cb: () => void) => void;
   /** Gives the UI a turn between files. */

@@ -1,8 +1,12 @@
 // Dropped files for Classify: decoded and preprocessed one at a time (in a worker in the app),
 // yielding to the UI between files, and sent to the model in batches. Results are published at
 // most once per frame; a new model re-classifies every file already read without reading it again.
+// A photo the user marks (a rectangle, brush strokes) is cut again and classified again at once.
+import type { Prepared } from '../classify/prepare-image';
+import type { SegmentHints } from '../classify/segment';
 import { topK, type ResultRow } from '../view-logic/classify-view';
 import { PIXELS, type ClassifyDeps, type ModelGate } from './classify-deps';
+import type { PhotoCuts } from './classify-cuts.svelte';
 
 export interface FileEntry {
   blob: Blob;
@@ -25,6 +29,9 @@ export class FileQueue {
   skipped = $state(0);
   readonly #deps: ClassifyDeps;
   readonly #gate: ModelGate;
+  readonly #cuts: PhotoCuts;
+  /** The latest cut asked for per row: an older answer that arrives later is dropped. */
+  readonly #cutAsked = new Map<number, number>();
   #results: ResultRow[] = [];
   #blobs = new Map<number, Blob>();
   #nextId = 0;
@@ -35,9 +42,10 @@ export class FileQueue {
   #publishQueued = false;
   #batchStart = 0;
 
-  constructor(deps: ClassifyDeps, gate: ModelGate) {
+  constructor(deps: ClassifyDeps, gate: ModelGate, cuts: PhotoCuts) {
     this.#deps = deps;
     this.#gate = gate;
+    this.#cuts = cuts;
   }
 
   blobOf(id: number): Blob | null {
@@ -52,7 +60,7 @@ export class FileQueue {
     for (const { blob, name } of entries.slice(0, room)) {
       const id = this.#nextId++;
       this.#blobs.set(id, blob);
-      this.#results.push({ id, name, bytes: blob.size, status: 'queued', message: null, note: null, input: null, probs: null, top: null });
+      this.#results.push({ id, name, bytes: blob.size, status: 'queued', message: null, note: null, nothingFound: false, hints: null, recutting: false, input: null, probs: null, top: null });
     }
     this.#publish();
     void this.#pump();
@@ -65,6 +73,8 @@ export class FileQueue {
     this.#blobs.clear();
     this.#cursor = 0;
     this.#batchStart = 0;
+    this.#cutAsked.clear();
+    this.#cuts.clear();
     this.skipped = 0;
     this.progress = null;
     this.#publish();
@@ -117,9 +127,54 @@ export class FileQueue {
 
   async #read(row: ResultRow, blob: Blob | undefined): Promise<ResultRow> {
     if (!blob) return { ...row, status: 'error', message: `${row.name} is no longer available` };
-    const prepared = await this.#deps.prepare(blob, row.name);
-    if (!prepared.ok) return { ...row, status: 'error', message: prepared.message };
-    return { ...row, status: 'ready', input: prepared.input, note: prepared.note };
+    return this.#apply(row, await this.#deps.prepare(blob, row.name, row.hints ?? undefined));
+  }
+
+  /** A row after its file was prepared: ready for the model, or why not; its cut kept aside. */
+  #apply(row: ResultRow, prepared: Prepared): ResultRow {
+    this.#cuts.set(row.id, prepared.photo ?? null);
+    const cleared = { ...row, recutting: false, probs: null, top: null };
+    if (!prepared.ok) return { ...cleared, status: 'error', message: prepared.message, nothingFound: prepared.nothingFound === true, input: null };
+    const frame = prepared.photo?.fillsFrame ? 'the garment seems to fill the photo: the whole frame was used' : null;
+    const note = [prepared.note, frame].filter(Boolean).join('; ') || null;
+    return { ...cleared, status: 'ready', message: null, nothingFound: false, input: prepared.input, note };
+  }
+
+  /**
+   * Cuts a photo again with the user's hints (null: the automatic cut) and classifies it again.
+   * Only the latest request per row is kept when several overlap.
+   */
+  async recut(id: number, hints: SegmentHints | null): Promise<void> {
+    const blob = this.#blobs.get(id);
+    const row = this.#results.find((r) => r.id === id);
+    if (!blob || !row) return;
+    const asked = (this.#cutAsked.get(id) ?? 0) + 1;
+    this.#cutAsked.set(id, asked);
+    const generation = this.#generation;
+    this.#replace(id, (r) => ({ ...r, hints, recutting: r.status !== 'queued' }));
+    if (row.status === 'queued') return; // the read loop gets to it with the hints
+    const prepared = await this.#deps.prepare(blob, row.name, hints ?? undefined);
+    if (generation !== this.#generation || this.#cutAsked.get(id) !== asked) return;
+    this.#replace(id, (r) => this.#apply(r, prepared));
+    void this.#pump();
+  }
+
+  /** Gets the cut of a row again when it was let go (a large batch keeps only recent ones). */
+  async ensureCut(id: number): Promise<void> {
+    const blob = this.#blobs.get(id);
+    const row = this.#results.find((r) => r.id === id);
+    if (!blob || !row || this.#cuts.get(id) || this.#cutAsked.has(id) || !(row.input || row.nothingFound)) return;
+    this.#cutAsked.set(id, 0);
+    const generation = this.#generation;
+    const prepared = await this.#deps.prepare(blob, row.name, row.hints ?? undefined);
+    if (generation === this.#generation && this.#cutAsked.get(id) === 0) this.#cuts.set(id, prepared.photo ?? null);
+  }
+
+  #replace(id: number, change: (row: ResultRow) => ResultRow): void {
+    const i = this.#results.findIndex((r) => r.id === id);
+    if (i < 0) return;
+    this.#results[i] = change(this.#results[i]!);
+    this.#publish();
   }
 
   /** Sends every preprocessed row to the model, in batches; stops on a worker error. */

@@ -2,10 +2,12 @@
 // (classify-files), the draw pad's live prediction (classify-draw) and the saliency maps
 // (classify-explain) — plus what the view keeps between visits (sort, selection, overlay on/off).
 import type { RGBAImage } from '../classify/image';
-import { prepareImage } from '../classify/prepare-image';
+import { prepareImage, type PhotoView } from '../classify/prepare-image';
+import type { SegmentHints } from '../classify/segment';
 import { yieldToEventLoop } from '../ml/yield';
 import type { ResultRow, Sort } from '../view-logic/classify-view';
 import type { Classifier, ClassifyDeps, ModelGate } from './classify-deps';
+import { PhotoCuts } from './classify-cuts.svelte';
 import { DrawScheduler, type DrawResult } from './classify-draw.svelte';
 import { ExplainScheduler, type Explanation, type ExplainSlot } from './classify-explain.svelte';
 import { FileQueue, type FileEntry } from './classify-files.svelte';
@@ -29,19 +31,20 @@ export class ClassifyState implements ModelGate {
   readonly #files: FileQueue;
   readonly #draw: DrawScheduler;
   readonly #explain: ExplainScheduler;
+  readonly #cuts = new PhotoCuts();
   #model: unknown = null;
 
   constructor(deps: Partial<ClassifyDeps> = {}) {
     const unconnected = (): Promise<never> => Promise.reject(new Error('The Classify view is not connected to the ML worker'));
     this.#deps = {
       classifier: { predict: unconnected, saliency: unconnected },
-      prepare: prepareImage,
+      prepare: (blob, name, hints) => prepareImage(blob, name, hints ? { hints } : {}),
       frame: (cb) => requestAnimationFrame(() => cb()),
       yieldToUi: yieldToEventLoop,
       now: () => performance.now(),
       ...deps,
     };
-    this.#files = new FileQueue(this.#deps, this);
+    this.#files = new FileQueue(this.#deps, this, this.#cuts);
     this.#draw = new DrawScheduler(this.#deps, this);
     this.#explain = new ExplainScheduler(this.#deps, this);
   }
@@ -75,6 +78,22 @@ export class ClassifyState implements ModelGate {
   /** True when a model is set; predictions wait for one. */
   get hasModel(): boolean {
     return this.#model !== null;
+  }
+
+  /** The garment cut of a row's photo (outline over the photo), when it is at hand; see `ensureCut`. */
+  cutOf(id: number): PhotoView | null {
+    return this.#cuts.get(id);
+  }
+
+  /** Asks for a row's cut again when a large batch let it go. */
+  ensureCut(id: number): void {
+    void this.#files.ensureCut(id);
+  }
+
+  /** Cuts a photo again where the user marked it (null: the automatic cut) and classifies it again. */
+  recut(id: number, hints: SegmentHints | null): Promise<void> {
+    this.error = null;
+    return this.#files.recut(id, hints);
   }
 
   /** The original picture of a row, to show it large. */

@@ -1,5 +1,6 @@
 // Pure helpers of the Classify view: ranking a probability vector, sorting the results table and
 // writing it as CSV. No Svelte, no DOM, so tests pin them in Node.
+import type { SegmentHints } from '../classify/segment';
 import { nextSort, sortRows, type SortAccessors, type SortState, type TieBreaks } from './table-sort';
 
 export interface Ranked {
@@ -42,6 +43,12 @@ export interface ResultRow {
   message: string | null;
   /** A remark on a file that was classified anyway, e.g. "animated: first frame used". */
   note: string | null;
+  /** The photo was read but no garment was found in it (status 'error'): marking it can fix that. */
+  nothingFound: boolean;
+  /** The user's rectangle and brush strokes the photo was last cut with; null for the automatic cut. */
+  hints: SegmentHints | null;
+  /** Being cut again with new hints. */
+  recutting: boolean;
   /** 784 values in [0,1]: what the model sees; null until preprocessed or when it failed. */
   input: Float32Array | null;
   /** One probability per class; null until predicted. */
@@ -121,6 +128,23 @@ export function toCsv(rows: readonly ResultRow[], classNames: readonly string[])
 export function csvFileName(now: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   return `tailor-classified-${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}.csv`;
+}
+
+/** The batch in one line: classified (unsure among them), no garment found, not readable, waiting. */
+export function filesSummary(rows: readonly ResultRow[], unsureBelow: number): string {
+  const done = rows.filter((r) => r.status === 'done');
+  const unsure = done.filter((r) => r.top && r.top.prob < unsureBelow).length;
+  const notFound = rows.filter((r) => r.status === 'error' && r.nothingFound).length;
+  const unreadable = rows.filter((r) => r.status === 'error' && !r.nothingFound).length;
+  const waiting = rows.filter((r) => r.status === 'queued' || r.status === 'ready').length;
+  return [
+    `${done.length.toLocaleString()} classified${unsure ? ` (${unsure.toLocaleString()} unsure)` : ''}`,
+    notFound ? `${notFound.toLocaleString()} with no garment found` : '',
+    unreadable ? `${unreadable.toLocaleString()} not readable` : '',
+    waiting ? `${waiting.toLocaleString()} waiting` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** "3 images", "1 image". */

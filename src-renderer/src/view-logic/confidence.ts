@@ -78,7 +78,8 @@ export function calibrate(judged: readonly Judged[]): { confidence: number; chan
  */
 export function chooseThreshold(judged: readonly Judged[], step = 0.05): ThresholdChoice {
   const first = calibrate(judged).find((c) => c.chance >= 0.5);
-  const threshold = first ? Math.floor(first.confidence / step + 1e-9) * step : 1;
+  // toFixed: 6 × 0.05 is 0.30000000000000004, which would put answers at exactly 0.3 below it.
+  const threshold = first ? Number((Math.floor(first.confidence / step + 1e-9) * step).toFixed(6)) : 1;
   const below = judged.filter((j) => j.confidence < threshold);
   const above = judged.filter((j) => j.confidence >= threshold);
   return { threshold, below: { n: below.length, accuracy: accuracy(below) }, above: { n: above.length, accuracy: accuracy(above) } };

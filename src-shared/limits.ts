@@ -21,6 +21,17 @@ export const HYPER_LIMITS = {
   limit: { min: 0, max: 10_000_000 },
 } as const satisfies Record<string, Range>;
 
+/** Photo-like augmentation (hyper.augment.photo): the largest change each draws. */
+export const PHOTO_AUGMENT_LIMITS = {
+  scale: { min: 0, max: 0.5 },
+  aspect: { min: 0, max: 0.5 },
+  rotate: { min: 0, max: 45 },
+  contrast: { min: 0, max: 0.9 },
+  gamma: { min: 0, max: 1.5 },
+  blur: { min: 0, max: 1 },
+  edge: { min: 0, max: 1 },
+} as const satisfies Record<string, Range>;
+
 /** The model editor's layers. */
 export const LAYER_LIMITS = {
   filters: { min: 1, max: 1024 },

@@ -1,6 +1,6 @@
 // The model editor's layers and a run's hyperparameters.
 import { z } from 'zod';
-import { HYPER_LIMITS as H, LAYER_LIMITS as L, PIXEL_SCALE_IDS } from '../limits';
+import { HYPER_LIMITS as H, LAYER_LIMITS as L, PHOTO_AUGMENT_LIMITS as P, PIXEL_SCALE_IDS } from '../limits';
 import { intIn, numIn } from './common';
 
 export const activationSchema = z.enum(['relu', 'sigmoid', 'softmax', 'linear', 'tanh', 'elu']);
@@ -32,6 +32,27 @@ export const scheduleSchema = z.enum(['none', 'cosine', 'step']);
  */
 export const pixelScaleSchema = z.enum(PIXEL_SCALE_IDS);
 
+/**
+ * Augmentation that mimics what the photo pipeline does to a garment (src-renderer/src/ml/augment.ts):
+ * each field is the largest change drawn per image, or the share of images changed (blur, edge).
+ */
+export const photoAugmentSchema = z.strictObject({
+  /** Size × 1 ± scale. */
+  scale: numIn(P.scale),
+  /** Width against height × 1 ± aspect. */
+  aspect: numIn(P.aspect),
+  /** Rotation, ± degrees. */
+  rotate: numIn(P.rotate),
+  /** Garment levels × 1 ± contrast (clipped to white). */
+  contrast: numIn(P.contrast),
+  /** Garment levels to the power e^±gamma. */
+  gamma: numIn(P.gamma),
+  /** Share of images softened by a 3×3 Gaussian (at a random strength). */
+  blur: numIn(P.blur),
+  /** Share of images whose garment edge loses or gains one pixel (half each), as a mask a little off would. */
+  edge: numIn(P.edge),
+});
+
 export const hyperparametersSchema = z.strictObject({
   epochs: intIn(H.epochs),
   batchSize: intIn(H.batchSize),
@@ -41,7 +62,7 @@ export const hyperparametersSchema = z.strictObject({
   decay: numIn(H.decay),
   schedule: scheduleSchema,
   validationSplit: numIn(H.validationSplit),
-  augment: z.strictObject({ shift: intIn(H.shift), flip: z.boolean() }),
+  augment: z.strictObject({ shift: intIn(H.shift), flip: z.boolean(), photo: photoAugmentSchema.optional() }),
   labelSmoothing: numIn(H.labelSmoothing),
   seed: intIn(H.seed),
   /** 0 = off; else stop after this many epochs without val-acc gain and restore the best weights. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { datasetImportSchema } from '../schemas/dataset';
+import type { datasetImportSchema, datasetTargetsSchema } from '../schemas/dataset';
 
 /** Dataset ids are short slugs (validated in main): 'fashion-mnist', or one made at import. */
 export type DatasetId = string;
@@ -68,6 +68,9 @@ export interface DatasetPayload {
   /** md5 of the four files in PART_NAMES order, recorded with models trained on it. */
   checksums: Record<PartName, string>;
 }
+
+/** Labels that are not class indices: what `DatasetPayload.labelNames`/`allowed` carry (schemas/dataset.ts). */
+export type DatasetTargets = z.infer<ReturnType<typeof datasetTargetsSchema>>;
 
 /** datasets:import's request (schemas/dataset.ts). */
 export type DatasetImport = z.infer<typeof datasetImportSchema>;

@@ -6,6 +6,7 @@ import type {
   hyperparametersSchema,
   layerSpecSchema,
   optimizerSchema,
+  photoAugmentSchema,
   pixelScaleSchema,
 } from '../schemas/train';
 
@@ -15,3 +16,4 @@ export type Activation = z.infer<typeof activationSchema>;
 export type OptimizerName = z.infer<typeof optimizerSchema>;
 export type PixelScale = z.infer<typeof pixelScaleSchema>;
 export type Hyperparameters = z.infer<typeof hyperparametersSchema>;
+export type PhotoAugment = z.infer<typeof photoAugmentSchema>;

@@ -1,16 +1,37 @@
 /**
  * Training data on the device. The pixels are uploaded once, as float32 on the model's pixel scale
- * ([0, 1], or 0–255 for a 'raw' model: see model-input.ts); every batch
- * is then a `gather` of an index slice, so no pixels cross host→device again. Labels live on
- * the device as int32 and become one-hot rows inside the caller's tidy.
+ * ([0, 1], or 0–255 for a 'raw' model: see model-input.ts); every batch is then a `gather` of an
+ * index slice, so no pixels cross host→device again.
+ *
+ * Targets: each label is a row of 0/1 over the model's classes, the classes that count as right
+ * for it (src-shared/targets.ts) — one 1 when labels are class indices, several for a photo folder
+ * mapped onto several classes (shoes → Sandal, Sneaker, Ankle boot). The rows live on the device
+ * and a batch gathers them by label.
+ *
+ * Mixing: a second set (e.g. Fashion-MNIST under a photo set) can join every epoch with a fresh
+ * seeded draw of `ratio` × the main training images, so a fine-tune does not forget its classes.
+ * Its labels are class indices; validation uses the main set only.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allowedOf, targetsProblem, type Targets } from '../../../src-shared/targets';
+import { augmentBatch, augments, type Augment } from './augment';
 import { byteDivisor, type PixelScale } from './model-input';
 import { permutation, randInt, streamFor, type Rng } from './random';
+
+export { augmentBatch, type Augment } from './augment';
+
+export interface MixSource {
+  images: Uint8Array;
+  /** Class indices. */
+  labels: Uint8Array;
+  /** Images drawn from this set per epoch, per training image of the main set (1 = as many). */
+  ratio: number;
+}
 
 export interface DataOptions {
   rows: number;
   cols: number;
+  /** The model's outputs. */
   classCount: number;
   /** Fraction held out for validation, chosen by the seed. */
   validationSplit: number;
@@ -19,26 +40,22 @@ export interface DataOptions {
   limit?: number;
   /** The scale the model takes its pixels on (default 'unit': [0, 1]). */
   pixelScale?: PixelScale;
-}
-
-export interface Augment {
-  /** Largest shift in pixels, in each direction, drawn per image. 0 = none. */
-  shift: number;
-  /** Mirror left–right with probability ½. */
-  flip: boolean;
+  /** Labels that are not class indices; absent: label = class index. */
+  targets?: Targets;
+  mix?: MixSource;
 }
 
 /** A type, not an interface, so that tf.tidy accepts it as a TensorContainer. */
 export type Batch = {
   xs: tf.Tensor4D;
-  /** One-hot, float32. */
+  /** 1 for each class that is right for the image, float32 (one-hot when labels are classes). */
   ys: tf.Tensor2D;
   labels: tf.Tensor1D;
 };
 
 /**
- * Throws when a label is not a class index. tfjs `oneHot` would silently turn such a label
- * into an all-zero row, which trains on nothing and counts as wrong.
+ * Throws when a label is not a class index (or not a label name). tfjs `oneHot` or `gather`
+ * would silently turn such a label into a zero row, which trains on nothing and counts as wrong.
  */
 export function validateLabels(labels: Uint8Array, classCount: number): void {
   for (let i = 0; i < labels.length; i++) {
@@ -49,15 +66,31 @@ export function validateLabels(labels: Uint8Array, classCount: number): void {
   }
 }
 
+/** Rows of 0/1: `allowed` for the main set's labels, then (with a mix) one row per class for the mix's labels. */
+function targetRows(classCount: number, allowed: number[][], mixed: boolean): Float32Array {
+  const rows = [...allowed, ...(mixed ? allowedOf(classCount) : [])];
+  const out = new Float32Array(rows.length * classCount);
+  rows.forEach((classes, r) => classes.forEach((c) => (out[r * classCount + c] = 1)));
+  return out;
+}
+
 export class TrainData {
+  /** Training images per epoch: the main set's, plus the mix's draw. */
   readonly trainCount: number;
   readonly valCount: number;
+  /** Labels of the main set (label names, or classes). */
+  readonly labelCount: number;
   private readonly x: tf.Tensor4D;
   private readonly y: tf.Tensor1D;
+  private readonly rows: tf.Tensor2D;
   /** Train and validation indices into x/y, uploaded once. */
   private readonly trainIdx: Int32Array;
   private readonly valIdx: tf.Tensor1D;
+  /** Indices of the mix's images into x/y, and how many join each epoch. */
+  private readonly mixIdx: Int32Array;
+  private readonly mixPerEpoch: number;
   private readonly shuffleRng: Rng;
+  private readonly mixRng: Rng;
   private disposed = false;
 
   constructor(
@@ -73,30 +106,48 @@ export class TrainData {
     if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) {
       throw new RangeError(`Validation split must be in [0, 1), got ${opts.validationSplit}`);
     }
-    validateLabels(labels, opts.classCount);
+    const problem = targetsProblem(opts.classCount, opts.targets?.labelNames, opts.targets?.allowed);
+    if (problem) throw new RangeError(problem);
+    const allowed = allowedOf(opts.classCount, opts.targets);
+    this.labelCount = allowed.length;
+    validateLabels(labels, this.labelCount);
+    const mix = opts.mix;
+    if (mix) checkMix(mix, pixels, opts.classCount);
 
     const order = permutation(n, streamFor(opts.seed, 'split'));
     const used = opts.limit && opts.limit > 0 ? Math.min(opts.limit, n) : n;
     const valCount = Math.floor(used * opts.validationSplit);
     if (used - valCount < 1) throw new RangeError('No images left to train on');
+    const m = mix?.labels.length ?? 0;
+    this.mixIdx = Int32Array.from({ length: m }, (_, i) => n + i);
+    this.mixPerEpoch = mix ? Math.min(m, Math.round(mix.ratio * (used - valCount))) : 0;
     this.valCount = valCount;
-    this.trainCount = used - valCount;
+    this.trainCount = used - valCount + this.mixPerEpoch;
     this.trainIdx = order.slice(valCount, used);
     this.valIdx = tf.tensor1d(order.slice(0, valCount), 'int32');
 
     // Scale on the host while converting: one upload, no second full-size tensor on the device.
     const divisor = byteDivisor(opts.pixelScale ?? 'unit');
-    const scaled = new Float32Array(images.length);
+    const scaled = new Float32Array((n + m) * pixels);
     for (let i = 0; i < images.length; i++) scaled[i] = images[i]! / divisor;
-    this.x = tf.tensor4d(scaled, [n, opts.rows, opts.cols, 1]);
-    this.y = tf.tensor1d(Int32Array.from(labels), 'int32');
+    const offset = images.length;
+    if (mix) for (let i = 0; i < mix.images.length; i++) scaled[offset + i] = mix.images[i]! / divisor;
+    this.x = tf.tensor4d(scaled, [n + m, opts.rows, opts.cols, 1]);
+    const all = new Int32Array(n + m);
+    all.set(labels);
+    if (mix) for (let i = 0; i < m; i++) all[n + i] = this.labelCount + mix.labels[i]!;
+    this.y = tf.tensor1d(all, 'int32');
+    this.rows = tf.tensor2d(targetRows(opts.classCount, allowed, m > 0), [this.labelCount + (m > 0 ? opts.classCount : 0), opts.classCount]);
     this.shuffleRng = streamFor(opts.seed, 'shuffle');
+    this.mixRng = streamFor(opts.seed, 'mix');
   }
 
-  /** Training indices in a fresh seeded order, on the device; the caller disposes it. */
+  /** Training indices in a fresh seeded order (with a fresh draw of the mix), on the device; the caller disposes it. */
   epochOrder(): tf.Tensor1D {
     this.assertLive();
-    const order = Int32Array.from(this.trainIdx);
+    const order = new Int32Array(this.trainCount);
+    order.set(this.trainIdx);
+    order.set(this.drawMix(), this.trainIdx.length);
     for (let i = order.length - 1; i > 0; i--) {
       const j = randInt(this.shuffleRng, i + 1);
       const t = order[i]!;
@@ -110,10 +161,12 @@ export class TrainData {
   trainBatch(order: tf.Tensor1D, start: number, size: number, augment?: { opts: Augment; rng: Rng }): Batch {
     const idx = order.slice(start, size);
     const raw = this.gatherBatch(idx);
-    const xs = augment && (augment.opts.shift > 0 || augment.opts.flip)
-      ? augmentBatch(raw.xs, augment.opts, augment.rng)
-      : raw.xs;
-    return { ...raw, xs };
+    if (!augment || !augments(augment.opts)) return raw;
+    // Photo augmentation works on [0, 1]; a 'raw' model's 0–255 go there and back.
+    const divisor = byteDivisor(this.opts.pixelScale ?? 'unit');
+    const unit = divisor === 1 && augment.opts.photo ? tf.div(raw.xs, 255) as tf.Tensor4D : raw.xs;
+    const moved = augmentBatch(unit, augment.opts, augment.rng);
+    return { ...raw, xs: unit === raw.xs ? moved : tf.mul(moved, 255) as tf.Tensor4D };
   }
 
   /** Validation rows [start, start+size). Call inside tf.tidy. */
@@ -124,17 +177,25 @@ export class TrainData {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    tf.dispose([this.x, this.y, this.valIdx]);
+    tf.dispose([this.x, this.y, this.rows, this.valIdx]);
+  }
+
+  /** A partial Fisher–Yates: `mixPerEpoch` distinct mix images, fresh each epoch. */
+  private drawMix(): Int32Array {
+    const pool = this.mixIdx;
+    for (let i = 0; i < this.mixPerEpoch; i++) {
+      const j = i + randInt(this.mixRng, pool.length - i);
+      const t = pool[i]!;
+      pool[i] = pool[j]!;
+      pool[j] = t;
+    }
+    return pool.subarray(0, this.mixPerEpoch);
   }
 
   private gatherBatch(idx: tf.Tensor1D): Batch {
     this.assertLive();
     const labels = tf.gather(this.y, idx);
-    return {
-      xs: tf.gather(this.x, idx),
-      labels,
-      ys: tf.oneHot(labels, this.opts.classCount).toFloat() as tf.Tensor2D,
-    };
+    return { xs: tf.gather(this.x, idx), labels, ys: tf.gather(this.rows, labels) };
   }
 
   private assertLive(): void {
@@ -142,26 +203,10 @@ export class TrainData {
   }
 }
 
-/**
- * Shifts each image by up to `shift` pixels in x and y (filling with black) and mirrors half
- * of them, on the device: one cropAndResize whose boxes are the image's own frame moved by
- * whole pixels (reversed in x to mirror), so nearest sampling copies pixels exactly.
- * Call inside tf.tidy.
- */
-export function augmentBatch(xs: tf.Tensor4D, opts: Augment, rng: Rng): tf.Tensor4D {
-  const [b, h, w] = xs.shape;
-  const boxes = new Float32Array(b * 4);
-  const ny = h - 1;
-  const nx = w - 1;
-  for (let i = 0; i < b; i++) {
-    const dy = opts.shift > 0 ? randInt(rng, 2 * opts.shift + 1) - opts.shift : 0;
-    const dx = opts.shift > 0 ? randInt(rng, 2 * opts.shift + 1) - opts.shift : 0;
-    const flip = opts.flip && rng() < 0.5;
-    // Output pixel y reads input row y - dy: the box runs from -dy to ny - dy (normalised).
-    const x1 = -dx / nx;
-    const x2 = (nx - dx) / nx;
-    boxes.set([-dy / ny, flip ? x2 : x1, (ny - dy) / ny, flip ? x1 : x2], i * 4);
+function checkMix(mix: MixSource, pixels: number, classCount: number): void {
+  if (mix.images.length !== mix.labels.length * pixels) {
+    throw new RangeError(`the mixed set's ${mix.images.length} pixels do not make ${mix.labels.length} images of ${pixels} pixels`);
   }
-  const boxIndex = tf.range(0, b, 1, 'int32') as tf.Tensor1D;
-  return tf.image.cropAndResize(xs, tf.tensor2d(boxes, [b, 4]), boxIndex, [h, w], 'nearest', 0);
+  if (!(mix.ratio > 0 && Number.isFinite(mix.ratio))) throw new RangeError(`the mix ratio must be above 0, got ${mix.ratio}`);
+  validateLabels(mix.labels, classCount);
 }

@@ -3,6 +3,7 @@
  * then loss, accuracy, confusion matrix and per-class scores computed on the host.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allowedOf, targetsProblem, type Targets } from '../../../src-shared/targets';
 import { validateLabels } from './data';
 import { bytesToModel, imageInputShape, type ImageShape, type PixelScale } from './model-input';
 
@@ -15,6 +16,7 @@ export interface ClassScore {
 
 export interface Misclassified {
   index: number;
+  /** The image's label (a class, or a label name's index with `targets`). */
   label: number;
   pred: number;
   /** The model's probability for the wrong class it chose. */
@@ -24,10 +26,11 @@ export interface Misclassified {
 export interface Evaluation {
   loss: number;
   acc: number;
-  /** confusion[true][predicted] counts. */
+  /** confusion[label][predicted class] counts: square, or labelNames × classes with `targets`. */
   confusion: number[][];
+  /** Per label (per class when labels are classes). */
   perClass: ClassScore[];
-  /** The five largest off-diagonal cells, largest first. */
+  /** The five largest cells of wrong answers (off the diagonal, or outside the label's allowed classes), largest first. */
   mostConfused: { true: number; pred: number; count: number }[];
   /** Every wrong prediction, most confident first. */
   misclassified: Misclassified[];
@@ -38,6 +41,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** The scale the model takes its pixels on (default 'unit': [0, 1]). */
   pixelScale?: PixelScale;
+  /** Labels that are not class indices (src-shared/targets.ts): a prediction is right when it is one of the label's allowed classes. */
+  targets?: Targets;
 }
 
 const EPSILON = 1e-7;
@@ -51,12 +56,15 @@ export async function evaluate(
   images: Uint8Array,
   labels: Uint8Array,
   classCount: number,
-  { onProgress, batchSize = 500, pixelScale = 'unit' }: EvaluateOptions = {},
+  { onProgress, batchSize = 500, pixelScale = 'unit', targets }: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const n = labels.length;
-  const shape = checkFits(model, images, labels, classCount);
+  const problem = targetsProblem(classCount, targets?.labelNames, targets?.allowed);
+  if (problem) throw new RangeError(problem);
+  const allowed = allowedOf(classCount, targets);
+  const shape = checkFits(model, images, labels, classCount, allowed.length);
   const pixels = shape[0] * shape[1];
-  const tally = new Tally(classCount);
+  const tally = new Tally(classCount, allowed);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const probs = tf.tidy(() => model.predict(bytesToModel(images.subarray(start * pixels, (start + size) * pixels), size, shape, pixelScale)) as tf.Tensor2D);
@@ -73,7 +81,7 @@ export async function evaluate(
 }
 
 /** The model's input shape, once the images, the labels and its outputs are known to fit. */
-function checkFits(model: tf.LayersModel, images: Uint8Array, labels: Uint8Array, classCount: number): ImageShape {
+function checkFits(model: tf.LayersModel, images: Uint8Array, labels: Uint8Array, classCount: number, labelCount: number): ImageShape {
   const n = labels.length;
   const shape = imageInputShape(model);
   const [rows, cols] = shape;
@@ -84,7 +92,7 @@ function checkFits(model: tf.LayersModel, images: Uint8Array, labels: Uint8Array
   if (model.outputs.length !== 1 || outputs?.length !== 2 || outputs[1] !== classCount) {
     throw new RangeError(`the model gives ${JSON.stringify(model.outputs.map((o) => o.shape))}, not one score for each of ${classCount} classes`);
   }
-  validateLabels(labels, classCount);
+  validateLabels(labels, labelCount);
   return shape;
 }
 
@@ -95,8 +103,11 @@ class Tally {
   lossSum = 0;
   correct = 0;
 
-  constructor(private readonly classCount: number) {
-    this.confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  constructor(
+    private readonly classCount: number,
+    private readonly allowed: number[][],
+  ) {
+    this.confusion = allowed.map(() => new Array<number>(classCount).fill(0));
   }
 
   add(index: number, label: number, row: Float32Array): void {
@@ -106,10 +117,12 @@ class Tally {
       sum += row[c]!;
       if (row[c]! > row[pred]!) pred = c;
     }
-    // Keras' categorical cross-entropy: rescale to sum 1, clip, −log p(true).
-    this.lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]! / sum)));
+    const allowed = this.allowed[label]!;
+    const right = allowed.reduce((p, c) => p + row[c]!, 0);
+    // Keras' categorical cross-entropy (rescale to sum 1, clip, −log p) over the allowed classes.
+    this.lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, right / sum)));
     this.confusion[label]![pred]!++;
-    if (pred === label) this.correct++;
+    if (allowed.includes(pred)) this.correct++;
     else this.misclassified.push({ index, label, pred, confidence: row[pred]! / sum });
   }
 
@@ -119,19 +132,25 @@ class Tally {
       loss: n > 0 ? this.lossSum / n : 0,
       acc: n > 0 ? this.correct / n : 0,
       confusion: this.confusion,
-      perClass: classScores(this.confusion),
-      mostConfused: mostConfused(this.confusion, 5),
+      perClass: classScores(this.confusion, this.allowed),
+      mostConfused: mostConfused(this.confusion, 5, this.allowed),
       misclassified: this.misclassified,
     };
   }
 }
 
-/** Precision, recall and F1 per class from confusion[true][pred]; 0 where undefined. */
-export function classScores(confusion: number[][]): ClassScore[] {
-  return confusion.map((row, c) => {
-    const tp = row[c]!;
+/**
+ * Precision, recall and F1 per label from confusion[label][pred]; 0 where undefined. A label's
+ * answers are its allowed classes (the label's own class when labels are classes): recall is the
+ * share of its images answered with one of them, precision the share of those answers that were
+ * its images.
+ */
+export function classScores(confusion: number[][], allowed: number[][] = allowedOf(confusion.length)): ClassScore[] {
+  return confusion.map((row, label) => {
+    const mine = allowed[label]!;
+    const tp = mine.reduce((a, c) => a + row[c]!, 0);
     const support = row.reduce((a, b) => a + b, 0);
-    const predicted = confusion.reduce((a, r) => a + r[c]!, 0);
+    const predicted = confusion.reduce((a, r) => a + mine.reduce((b, c) => b + r[c]!, 0), 0);
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = support > 0 ? tp / support : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
@@ -139,11 +158,15 @@ export function classScores(confusion: number[][]): ClassScore[] {
   });
 }
 
-export function mostConfused(confusion: number[][], top: number): { true: number; pred: number; count: number }[] {
+export function mostConfused(
+  confusion: number[][],
+  top: number,
+  allowed: number[][] = allowedOf(confusion.length),
+): { true: number; pred: number; count: number }[] {
   const cells: { true: number; pred: number; count: number }[] = [];
   confusion.forEach((row, t) =>
     row.forEach((count, p) => {
-      if (t !== p && count > 0) cells.push({ true: t, pred: p, count });
+      if (!allowed[t]!.includes(p) && count > 0) cells.push({ true: t, pred: p, count });
     }),
   );
   return cells.sort((a, b) => b.count - a.count || a.true - b.true || a.pred - b.pred).slice(0, top);

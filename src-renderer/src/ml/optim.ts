@@ -19,6 +19,24 @@ export function categoricalCrossentropy(yTrue: tf.Tensor2D, yPred: tf.Tensor2D):
   });
 }
 
+/**
+ * Cross-entropy against the set of classes that are right for each image (`allowed`: rows of 0/1,
+ * one-hot when one class is right): −log Σ_allowed p, so the model may put the probability on any
+ * of them (a shoe photo is right as Sandal, Sneaker or Ankle boot). With label smoothing ε it is
+ * (1−ε)·that + ε·mean_c(−log p_c), which for one-hot rows is exactly Keras' cross-entropy against
+ * targets (1−ε)·y + ε/K. Predictions are rescaled and clipped as in `categoricalCrossentropy`.
+ */
+export function allowedCrossentropy(allowed: tf.Tensor2D, yPred: tf.Tensor2D, smoothing = 0): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
+    const right = tf.clipByValue(tf.sum(tf.mul(allowed, p), -1), EPSILON, 1 - EPSILON);
+    const hit = tf.neg(tf.mean(tf.log(right))) as tf.Scalar;
+    if (smoothing <= 0) return hit;
+    const spread = tf.neg(tf.mean(tf.log(p)));
+    return tf.add(tf.mul(hit, 1 - smoothing), tf.mul(spread, smoothing)) as tf.Scalar;
+  });
+}
+
 /** The learning rate at a global step: schedule over the whole run, then Keras' decay. */
 export function learningRateAt(hyper: Hyperparameters, step: number, stepsPerEpoch: number): number {
   const totalSteps = Math.max(1, hyper.epochs * stepsPerEpoch);

@@ -4,11 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainData } from './data';
-import { categoricalCrossentropy } from './optim';
+import { allowedCrossentropy } from './optim';
 import { yieldToEventLoop } from './yield';
 
-export function countCorrect(preds: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(preds, -1), labels), 'float32'));
+/** How many predictions' top class is one of the classes right for their image (`allowed`: rows of 0/1). */
+export function countCorrect(preds: tf.Tensor2D, allowed: tf.Tensor2D): tf.Scalar {
+  const top = tf.oneHot(tf.argMax(preds, -1) as tf.Tensor1D, preds.shape[1]);
+  return tf.sum(tf.mul(top, allowed));
 }
 
 /** Reads two scalars with one async transfer. */
@@ -29,10 +31,10 @@ export async function validate(model: tf.LayersModel, data: TrainData, batchSize
   let correctSum: tf.Scalar = tf.scalar(0);
   for (let start = 0; start < n; start += batchSize) {
     const next = tf.tidy(() => {
-      const { xs, ys, labels } = data.valBatch(start, Math.min(batchSize, n - start));
+      const { xs, ys } = data.valBatch(start, Math.min(batchSize, n - start));
       const preds = model.apply(xs, { training: false }) as tf.Tensor2D;
-      const loss = tf.mul(categoricalCrossentropy(ys, preds), xs.shape[0]);
-      return [tf.add(lossSum, loss), tf.add(correctSum, countCorrect(preds, labels))] as [tf.Scalar, tf.Scalar];
+      const loss = tf.mul(allowedCrossentropy(ys, preds), xs.shape[0]);
+      return [tf.add(lossSum, loss), tf.add(correctSum, countCorrect(preds, ys))] as [tf.Scalar, tf.Scalar];
     });
     tf.dispose([lossSum, correctSum]);
     [lossSum, correctSum] = next;

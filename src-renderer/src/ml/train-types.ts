@@ -39,4 +39,9 @@ export interface TrainerOptions {
   maxAhead?: number;
   /** Batch size of the validation pass. */
   evalBatchSize?: number;
+  /**
+   * Learning rate of every layer but the output one, × the run's (fine-tuning: the kept layers
+   * move less than the new head). Default 1: one rate for all.
+   */
+  baseLrFactor?: number;
 }

@@ -8,9 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../../../src-shared/types/train';
 import type { EpochMetrics } from '../../../src-shared/types/run';
+import { augments } from './augment';
 import type { TrainData } from './data';
 import { registerFastGradients } from './gradients';
-import { categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
+import { allowedCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
 import { nextSeed, streamFor, type Rng } from './random';
 import { countCorrect, readPair, validate } from './train-metrics';
 import type { FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
@@ -21,10 +22,16 @@ export type { BatchProgress, FinishedState, TrainCallbacks, TrainerOptions, Trai
 /** tfjs Dropout re-uses its seed on every call; we give it a fresh seeded one per step. */
 type SeededLayer = { seed?: number };
 
+/** Weights trained at one learning rate (× lrFactor) by an optimizer of their own. */
+interface ParamGroup {
+  optimizer: tf.Optimizer;
+  vars: tf.Variable[];
+  lrFactor: number;
+}
+
 /** What stays fixed for a whole run. */
 interface RunPlan {
   batches: number;
-  vars: tf.Variable[];
   augment: Parameters<TrainData['trainBatch']>[3];
   dropoutRng: Rng;
 }
@@ -46,7 +53,8 @@ interface EpochSums {
 
 /** Runs once: run() disposes its optimizer at the end. */
 export class Trainer {
-  private readonly optimizer: tf.Optimizer;
+  /** One group, or two with `baseLrFactor`: the output layer at the full rate, the rest lower. */
+  private readonly groups: ParamGroup[];
   private readonly dropouts: SeededLayer[];
   private pauseGate: Promise<void> | null = null;
   private releasePause: (() => void) | null = null;
@@ -67,7 +75,7 @@ export class Trainer {
   ) {
     // Same maths as tfjs-core's batch-norm gradient, much faster on wasm; idempotent.
     registerFastGradients();
-    this.optimizer = makeOptimizer(hyper);
+    this.groups = paramGroups(model, hyper, opts.baseLrFactor ?? 1);
     this.dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as SeededLayer[];
   }
 
@@ -119,7 +127,7 @@ export class Trainer {
       return { outcome, history, bestEpoch, imagesPerSecond: trainingMs > 0 ? (this.seen / trainingMs) * 1000 : 0, trainingMs };
     } finally {
       if (this.best) tf.dispose(this.best.weights);
-      this.optimizer.dispose();
+      for (const g of this.groups) g.optimizer.dispose();
       for (const layer of this.dropouts) delete layer.seed;
     }
   }
@@ -129,8 +137,7 @@ export class Trainer {
     const augmentRng = streamFor(hyper.seed, 'augment');
     return {
       batches: Math.ceil(this.data.trainCount / hyper.batchSize),
-      vars: this.model.trainableWeights.map((w) => w.read() as tf.Variable),
-      augment: hyper.augment.shift > 0 || hyper.augment.flip ? { opts: hyper.augment, rng: augmentRng } : undefined,
+      augment: augments(hyper.augment) ? { opts: hyper.augment, rng: augmentRng } : undefined,
       dropoutRng: streamFor(hyper.seed, 'dropout'),
     };
   }
@@ -155,9 +162,9 @@ export class Trainer {
         const start = b * hyper.batchSize;
         const size = Math.min(hyper.batchSize, data.trainCount - start);
         lr = learningRateAt(hyper, this.step, plan.batches);
-        setLearningRate(this.optimizer, lr);
+        for (const g of this.groups) setLearningRate(g.optimizer, lr * g.lrFactor);
         for (const layer of this.dropouts) layer.seed = nextSeed(plan.dropoutRng);
-        const [newLoss, newCorrect] = this.trainStep(order, start, size, plan.augment, plan.vars, sums.loss, sums.correct);
+        const [newLoss, newCorrect] = this.trainStep(order, start, size, plan.augment, sums.loss, sums.correct);
         tf.dispose([sums.loss, sums.correct]);
         [sums.loss, sums.correct] = [newLoss, newCorrect];
         this.step++;
@@ -244,29 +251,33 @@ export class Trainer {
     start: number,
     size: number,
     augment: Parameters<TrainData['trainBatch']>[3],
-    vars: tf.Variable[],
     lossSum: tf.Scalar,
     correctSum: tf.Scalar,
   ): [tf.Scalar, tf.Scalar] {
     const smoothing = this.hyper.labelSmoothing;
     return tf.tidy(() => {
-      const { xs, ys, labels } = this.data.trainBatch(order, start, size, augment);
-      const targets = smoothing > 0 ? tf.add(tf.mul(ys, 1 - smoothing), smoothing / ys.shape[1]) : ys;
+      const { xs, ys } = this.data.trainBatch(order, start, size, augment);
       const kept: tf.Scalar[] = [];
-      const loss = this.optimizer.minimize(
-        () => {
-          const preds = this.model.apply(xs, { training: true }) as tf.Tensor2D;
-          // Kept out of the gradient's tidy; tidy never frees a kept tensor, so we dispose it below.
-          kept.push(tf.keep(countCorrect(preds, labels)));
-          return categoricalCrossentropy(targets as tf.Tensor2D, preds);
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
+      const lossOf = (): tf.Scalar => {
+        const preds = this.model.apply(xs, { training: true }) as tf.Tensor2D;
+        // Kept out of the gradient's tidy; tidy never frees a kept tensor, so we dispose it below.
+        kept.push(tf.keep(countCorrect(preds, ys)));
+        return allowedCrossentropy(ys, preds, smoothing);
+      };
+      const loss = this.minimize(lossOf);
       const correct = tf.add(correctSum, kept[0]!) as tf.Scalar;
       tf.dispose(kept);
       return [tf.add(lossSum, tf.mul(loss, size)) as tf.Scalar, correct];
     });
+  }
+
+  /** One update of every group from one gradient computation; returns the loss. Call inside tf.tidy. */
+  private minimize(lossOf: () => tf.Scalar): tf.Scalar {
+    const [only] = this.groups;
+    if (this.groups.length === 1) return only!.optimizer.minimize(lossOf, true, only!.vars) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(lossOf, this.groups.flatMap((g) => g.vars));
+    for (const g of this.groups) g.optimizer.applyGradients(Object.fromEntries(g.vars.map((v) => [v.name, grads[v.name]!])));
+    return value;
   }
 
   /** Waits at the pause gate; the progress read in flight lands first, so a paused run has shown all it did. */
@@ -278,4 +289,22 @@ export class Trainer {
     this.pausedMs += performance.now() - since;
   }
 
+}
+
+/**
+ * The trainable weights in optimizer groups. With `baseLrFactor` ≠ 1, the output layer trains at
+ * the run's rate and every other layer at `baseLrFactor` × it, each group with its own optimizer:
+ * Adam (and RMSprop) divide the gradient by its own running scale, so scaling gradients would
+ * change nothing; the step size itself must differ.
+ */
+function paramGroups(model: tf.LayersModel, hyper: Hyperparameters, baseLrFactor: number): ParamGroup[] {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const head = [...model.layers].reverse().find((l) => l.trainableWeights.length > 0);
+  const headNames = new Set(head?.trainableWeights.map((w) => (w.read() as tf.Variable).name) ?? []);
+  const base = vars.filter((v) => !headNames.has(v.name));
+  if (baseLrFactor === 1 || base.length === 0 || base.length === vars.length) return [{ optimizer: makeOptimizer(hyper), vars, lrFactor: 1 }];
+  return [
+    { optimizer: makeOptimizer(hyper), vars: vars.filter((v) => headNames.has(v.name)), lrFactor: 1 },
+    { optimizer: makeOptimizer({ ...hyper, learningRate: hyper.learningRate * baseLrFactor }), vars: base, lrFactor: baseLrFactor },
+  ];
 }

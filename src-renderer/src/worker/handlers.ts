@@ -3,6 +3,7 @@
 // Everything it needs from outside comes through the constructor, so tests drive it in Node.
 import * as tf from '@tensorflow/tfjs';
 import { evaluate } from '../ml/evaluate';
+import { targetsProblem } from '../../../src-shared/targets';
 import { fitProblem } from '../ml/fit';
 import { imageInputShape, type PixelScale } from '../ml/model-input';
 import { predictPictures, saliency } from '../ml/saliency';
@@ -11,7 +12,7 @@ import type { Trainer } from '../ml/trainer';
 import { ModelSlot, type Lease } from './model-slot';
 import type { BackendInfo, ModelInfo, WorkerCalls, WorkerDataset } from './protocol';
 import type { Handlers, Reply } from './rpc';
-import { runTrainJob, type Emitter } from './train-job';
+import { runTrainJob, targetsOf, type Emitter } from './train-job';
 
 export interface MlWorkerDeps {
   emit: Emitter;
@@ -71,6 +72,9 @@ export class MlWorker {
     if (d.trainImages.length !== d.trainLabels.length * pixels || d.testImages.length !== d.testLabels.length * pixels) {
       throw new Error('The dataset sent to the worker has inconsistent sizes.');
     }
+    const problem = targetsProblem(d.classCount, d.labelNames, d.allowed);
+    if (problem) throw new Error(`The dataset sent to the worker has bad labels: ${problem}.`);
+    if (d.classNames && d.classNames.length !== d.classCount) throw new Error('The dataset sent to the worker has a class count unlike its class names.');
     if (this.#trainer) throw new Error('Cannot change the dataset while training.');
     this.#dataset = d;
     return { train: d.trainLabels.length, test: d.testLabels.length };
@@ -114,6 +118,7 @@ export class MlWorker {
       if (problem) throw new Error(problem);
       const evaluation = await evaluate(lease.model, d.testImages, d.testLabels, d.classCount, {
         pixelScale: lease.meta.pixelScale,
+        ...targetsOf(d),
         onProgress: (done, total) => this.#deps.emit('evalProgress', { done, total }),
       });
       return { value: { evaluation, modelKey: lease.key, datasetId: d.id } };

@@ -9,6 +9,7 @@ import type { Evaluation } from '../ml/evaluate';
 import type { PixelScale } from '../ml/model-input';
 import type { ModelFiles } from '../../../src-shared/types/model';
 import type { BatchProgress } from '../ml/trainer';
+import type { FineTune } from '../ml/fine-tune';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
 import type { EpochMetrics, RunState } from '../../../src-shared/types/run';
 
@@ -26,20 +27,51 @@ export interface WorkerDataset {
   name: string;
   rows: number;
   cols: number;
+  /** The model's outputs (classNames.length). */
   classCount: number;
+  /** The dataset's class names; needed to start from a saved model (its head is kept when they are its own). */
+  classNames?: string[];
+  /** Labels that are not class indices (DatasetPayload.labelNames/allowed, src-shared/targets.ts): both or neither. */
+  labelNames?: string[];
+  allowed?: number[][];
   trainImages: Uint8Array;
   trainLabels: Uint8Array;
   testImages: Uint8Array;
   testLabels: Uint8Array;
 }
 
+/** A saved model to start from (what models:load answers fits: ModelArtifacts). */
+export interface StartFrom extends ModelFiles {
+  meta: { classNames: string[]; hyper: { pixelScale: PixelScale } };
+}
+
+/**
+ * Images that join every epoch of a run (Fashion-MNIST under a photo set, so its classes are not
+ * forgotten): a fresh seeded draw of `ratio` × the dataset's training images each epoch. Labels
+ * are indices of the dataset's classNames. Buffers are transferred: send copies.
+ */
+export interface MixRequest {
+  images: Uint8Array;
+  labels: Uint8Array;
+  ratio: number;
+}
+
 export interface TrainRequest {
+  /** The network to build; ignored with `startFrom` (the saved model's layers are used). */
   layers: LayerSpec[];
   hyper: Hyperparameters;
   /** Test images to score the trained model on (0 = the whole test set). */
   testLimit: number;
   /** The dataset the run was started on: the worker refuses to train on any other. */
   datasetId: string;
+  /**
+   * Fine-tune: start from this saved model instead of fresh weights. Its output layer is kept when
+   * the dataset's classNames are the model's own (in order), else replaced by a new one.
+   */
+  startFrom?: StartFrom;
+  /** With `startFrom`: layers to freeze and the kept layers' learning-rate factor (default DEFAULT_FINE_TUNE). */
+  fineTune?: FineTune;
+  mix?: MixRequest;
 }
 
 /** What a finished run answers: its figures, and the trained model itself. */
@@ -60,6 +92,8 @@ export interface TrainReply {
   model: ModelFiles;
   /** The trained model as it became the worker's current model. */
   info: ModelInfo;
+  /** Set for a run that started from a saved model: whether its output layer was kept, and the frozen layers. */
+  startedFrom?: { headKept: boolean; frozen: string[] };
 }
 
 export interface ModelInfo {

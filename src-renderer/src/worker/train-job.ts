@@ -5,8 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../ml/backend-rule';
 import { TrainData } from '../ml/data';
 import { evaluate } from '../ml/evaluate';
+import { DEFAULT_FINE_TUNE, freezeLeading, keepsHead, modelFromBase } from '../ml/fine-tune';
 import { buildModel } from '../ml/layers';
 import type { ModelFiles } from '../../../src-shared/types/model';
+import { imageInputShape } from '../ml/model-input';
 import { modelToArtifacts } from '../ml/serialize';
 import { Trainer, type TrainResult } from '../ml/trainer';
 import type { TrainPhase, TrainReply, TrainRequest, WorkerDataset, WorkerEvents } from './protocol';
@@ -36,14 +38,16 @@ export async function runTrainJob(req: TrainRequest, d: WorkerDataset, hooks: Tr
   const data = prepareData(req, d);
   let model: tf.LayersModel | null = null;
   try {
-    model = buildModel(req.layers, { seed: req.hyper.seed, inputShape: [d.rows, d.cols, 1], classes: d.classCount });
+    const made = await makeModel(req, d);
+    model = made.model;
     phase('training');
-    const result = await train(model, data, req, hooks);
+    const result = await train(model, data, req, hooks, made.startedFrom ? (req.fineTune ?? DEFAULT_FINE_TUNE).baseLrFactor : 1);
     data.dispose(); // frees the uploaded training set before the test pass (finally repeats it harmlessly)
     phase('testing');
     const test = await testModel(model, d, req, hooks.onEvalProgress);
     const files = await modelToArtifacts(model);
-    return { reply: replyOf(result, test, model.countParams(), files), model };
+    const reply = replyOf(result, test, model.countParams(), files);
+    return { reply: made.startedFrom ? { ...reply, startedFrom: made.startedFrom } : reply, model };
   } catch (err) {
     model?.dispose();
     throw err;
@@ -53,7 +57,12 @@ export async function runTrainJob(req: TrainRequest, d: WorkerDataset, hooks: Tr
   }
 }
 
-function prepareData({ hyper }: TrainRequest, d: WorkerDataset): TrainData {
+/** The dataset's labels as evaluate and TrainData take them. */
+export function targetsOf(d: WorkerDataset): { targets?: { labelNames: string[]; allowed: number[][] } } {
+  return d.labelNames && d.allowed ? { targets: { labelNames: d.labelNames, allowed: d.allowed } } : {};
+}
+
+function prepareData({ hyper, mix }: TrainRequest, d: WorkerDataset): TrainData {
   return new TrainData(d.trainImages, d.trainLabels, {
     rows: d.rows,
     cols: d.cols,
@@ -62,10 +71,33 @@ function prepareData({ hyper }: TrainRequest, d: WorkerDataset): TrainData {
     seed: hyper.seed,
     limit: hyper.limit,
     pixelScale: hyper.pixelScale,
+    ...targetsOf(d),
+    ...(mix ? { mix } : {}),
   });
 }
 
-async function train(model: tf.LayersModel, data: TrainData, { hyper }: TrainRequest, hooks: TrainJobHooks): Promise<TrainResult> {
+/** A fresh model of the request's layers, or the saved model it starts from (head kept or replaced, first layers frozen). */
+async function makeModel(req: TrainRequest, d: WorkerDataset): Promise<{ model: tf.LayersModel; startedFrom?: TrainReply['startedFrom'] }> {
+  const from = req.startFrom;
+  if (!from) return { model: buildModel(req.layers, { seed: req.hyper.seed, inputShape: [d.rows, d.cols, 1], classes: d.classCount }) };
+  if (!d.classNames) throw new Error('The worker was sent the dataset without its class names: a run cannot start from a saved model.');
+  if (from.meta.hyper.pixelScale !== req.hyper.pixelScale) {
+    throw new Error(`The saved model takes pixels on the ${from.meta.hyper.pixelScale} scale, the run asks for ${req.hyper.pixelScale}.`);
+  }
+  const headKept = keepsHead(from.meta.classNames, d.classNames);
+  const model = await modelFromBase(from, { keepHead: headKept, classes: d.classCount, seed: req.hyper.seed });
+  try {
+    const [rows, cols] = imageInputShape(model);
+    if (rows !== d.rows || cols !== d.cols) throw new Error(`The saved model takes ${rows}×${cols} images and ${d.name} has ${d.rows}×${d.cols}.`);
+    const frozen = freezeLeading(model, (req.fineTune ?? DEFAULT_FINE_TUNE).freezeLayers);
+    return { model, startedFrom: { headKept, frozen } };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+async function train(model: tf.LayersModel, data: TrainData, { hyper }: TrainRequest, hooks: TrainJobHooks, baseLrFactor: number): Promise<TrainResult> {
   const trainer = new Trainer(model, data, hyper, {
     onBatch: (p) => hooks.emit('batch', p),
     onEpoch: (e) => {
@@ -74,7 +106,7 @@ async function train(model: tf.LayersModel, data: TrainData, { hyper }: TrainReq
     },
     // 'paused' once the trainer really waits (after its batch and its last report), not on the request.
     onPause: () => hooks.emit('phase', { phase: 'paused' }),
-  });
+  }, { baseLrFactor });
   hooks.setTrainer(trainer);
   try {
     return await trainer.run();
@@ -89,6 +121,7 @@ async function testModel(model: tf.LayersModel, d: WorkerDataset, { hyper, testL
   const images = d.testImages.subarray(0, n * d.rows * d.cols);
   const ev = await evaluate(model, images, d.testLabels.subarray(0, n), d.classCount, {
     pixelScale: hyper.pixelScale,
+    ...targetsOf(d),
     ...(onProgress ? { onProgress } : {}),
   });
   return { loss: ev.loss, acc: ev.acc, confusion: ev.confusion, count: n };

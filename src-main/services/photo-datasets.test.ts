@@ -75,6 +75,7 @@ describe('a photo dataset is a dataset', () => {
       ['skirt/b.jpg', null, 1],
       ['hat/empty.jpg', 'No garment was found in it', null],
     ]);
+    expect(view.skipped).toEqual([]);
     const [t0, n0] = view.records[1]!.thumb!;
     expect([...view.thumbs.subarray(t0, t0 + n0)]).toEqual([0xff, 0xd8, 20]);
     expect(view.images[784]).toBe(20);
@@ -93,6 +94,16 @@ describe('adding photos later', () => {
     expect(p.classNames).toEqual(['hat', 'skirt', 'shorts']);
     expect([...p.train.labels]).toEqual([0, 1, 2]);
     expect([p.train.images[0], p.train.images[2 * 784]]).toEqual([10, 30]);
+  });
+
+  it('keeps the files left out with their reasons, the latest reason per path', async () => {
+    const { photos } = stores();
+    await photos.add(own([item('hat/a.jpg', 10), item('skirt/b.jpg', 20)], { skipped: [{ path: 'notes.txt', reason: 'not a photo' }, { path: 'hat/x.jpg', reason: 'the same picture as hat/a.jpg' }] }));
+    await photos.add(own([], { skipped: [{ path: 'notes.txt', reason: 'still not a photo' }] }));
+    expect((await photos.get('mine')).skipped).toEqual([
+      { path: 'hat/x.jpg', reason: 'the same picture as hat/a.jpg' },
+      { path: 'notes.txt', reason: 'still not a photo' },
+    ]);
   });
 
   it('with replace, a file it has takes its new label and picture (a correction changed its mind)', async () => {

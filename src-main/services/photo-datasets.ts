@@ -21,11 +21,13 @@ import {
   entriesOf,
   labelsOf,
   mergeNaming,
+  mergeSkipped,
   parseRecords,
   publicRecords,
   recordsJson,
   type Entry,
   type Naming,
+  type Skipped,
 } from './photo-records';
 
 export interface PhotoDatasetOptions {
@@ -40,6 +42,7 @@ interface Current {
   m: Manifest;
   naming: Naming;
   entries: Entry[];
+  skipped: Skipped[];
 }
 
 export class PhotoDatasetStore implements GroupService<'photos'> {
@@ -58,8 +61,8 @@ export class PhotoDatasetStore implements GroupService<'photos'> {
     return this.opts.exclusive(checkId(id, 'dataset id'), async () => {
       const current = await this.read(id);
       if (!current) throw new TailorError('not-found', `There is no photo dataset "${id}"`);
-      const { m, naming, entries } = current;
-      return { id, name: m.name, ...naming, heldOut: m.photos?.heldOut ?? false, ...publicRecords(entries) };
+      const { m, naming, entries, skipped } = current;
+      return { id, name: m.name, ...naming, heldOut: m.photos?.heldOut ?? false, skipped, ...publicRecords(entries) };
     });
   }
 
@@ -81,7 +84,8 @@ export class PhotoDatasetStore implements GroupService<'photos'> {
           entries.push(entry);
         } else if (req.replace) entries[at] = entry;
       }
-      await this.commit(id, name, naming, entries);
+      const skipped = mergeSkipped(current?.skipped ?? [], req.skipped ?? [], new Set(entries.map((e) => e.path)));
+      await this.commit(id, name, naming, entries, skipped);
     });
     return this.opts.status(id);
   }
@@ -98,7 +102,7 @@ export class PhotoDatasetStore implements GroupService<'photos'> {
         await this.discard(id);
         return true;
       }
-      await this.commit(id, current.m.name, current.naming, entries);
+      await this.commit(id, current.m.name, current.naming, entries, current.skipped);
       return false;
     });
     return gone ? null : this.opts.status(id);
@@ -123,10 +127,11 @@ export class PhotoDatasetStore implements GroupService<'photos'> {
       return (await this.cache.readPart(id, p, mp, labelsOf(naming).length)).data;
     };
     const images = { train: await part('trainImages'), test: await part('testImages') };
-    return { m, naming, entries: entriesOf(parseRecords(text), images, new Uint8Array(thumbs.buffer, thumbs.byteOffset, thumbs.byteLength)) };
+    const { records, skipped } = parseRecords(text);
+    return { m, naming, skipped, entries: entriesOf(records, images, new Uint8Array(thumbs.buffer, thumbs.byteOffset, thumbs.byteLength)) };
   }
 
-  private async commit(id: string, name: string, naming: Naming, entries: Entry[]): Promise<void> {
+  private async commit(id: string, name: string, naming: Naming, entries: Entry[], skipped: Skipped[]): Promise<void> {
     const built = build(entries, naming, name);
     const m: Manifest = {
       version: 1,
@@ -149,7 +154,7 @@ export class PhotoDatasetStore implements GroupService<'photos'> {
       written.set(part, v.raw);
     }
     try {
-      await this.cache.commit(m, written, { [RECORDS_FILE]: recordsJson(built.records), [THUMBS_FILE]: built.thumbs });
+      await this.cache.commit(m, written, { [RECORDS_FILE]: recordsJson(built.records, skipped), [THUMBS_FILE]: built.thumbs });
     } catch (err) {
       throw fsError(err, `Saving ${name} to the dataset cache`);
     }

@@ -40,8 +40,10 @@ const storedRecordSchema = z.object({
   part: z.enum(['train', 'test']).nullable(),
   index: z.number().int().min(0).nullable(),
 });
-const recordsFileSchema = z.object({ version: z.literal(1), records: z.array(storedRecordSchema) });
+const skippedSchema = z.object({ path: z.string(), reason: z.string() });
+const recordsFileSchema = z.object({ version: z.literal(1), records: z.array(storedRecordSchema), skipped: z.array(skippedSchema).default([]) });
 export type StoredRecord = z.infer<typeof storedRecordSchema>;
+export type Skipped = z.infer<typeof skippedSchema>;
 
 export const labelsOf = (n: Naming): string[] => n.labelNames ?? n.classNames;
 
@@ -89,10 +91,25 @@ export function mergeNaming(existing: Naming | null, req: Naming, name: string):
   return req;
 }
 
-export function parseRecords(text: string): StoredRecord[] {
-  const parsed = recordsFileSchema.safeParse(JSON.parse(text));
+export function parseRecords(text: string): { records: StoredRecord[]; skipped: Skipped[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new TailorError('corrupt', `${RECORDS_FILE} is damaged: it is not JSON`);
+  }
+  const parsed = recordsFileSchema.safeParse(json);
   if (!parsed.success) throw new TailorError('corrupt', `${RECORDS_FILE} is damaged: ${parsed.error.issues[0]?.message ?? 'unreadable'}`);
-  return parsed.data.records;
+  return parsed.data;
+}
+
+/**
+ * Files left out, after an add: the earlier ones whose path was not given again (as a photo or as
+ * left out), then the new ones.
+ */
+export function mergeSkipped(earlier: readonly Skipped[], now: readonly Skipped[], paths: ReadonlySet<string>): Skipped[] {
+  const again = new Set([...paths, ...now.map((s) => s.path)]);
+  return [...earlier.filter((s) => !again.has(s.path)), ...now];
 }
 
 /** Entries from what is on disk: each record with its 28×28 (from the parts) and its thumbnail. */
@@ -185,8 +202,8 @@ export function build(entries: readonly Entry[], naming: Naming, name: string): 
   };
 }
 
-export function recordsJson(records: readonly StoredRecord[]): string {
-  return `${JSON.stringify({ version: 1, records })}\n`;
+export function recordsJson(records: readonly StoredRecord[], skipped: readonly Skipped[]): string {
+  return `${JSON.stringify({ version: 1, records, skipped })}\n`;
 }
 
 /** Records as the renderer sees them: pictures as offsets into the view's own byte arrays. */

@@ -36,6 +36,11 @@ export const photoAddSchema = z
     /** A record whose hash is already there is replaced (a correction changed its mind); else such items are skipped. */
     replace: z.boolean().optional(),
     items: z.array(photoItemSchema).max(PHOTO_LIMITS.items),
+    /** Files of the folder that were not photos to prepare (not an image, a duplicate, a folder left out), with why. */
+    skipped: z
+      .array(z.strictObject({ path: z.string().min(1).max(PHOTO_LIMITS.path), reason: z.string().min(1).max(PHOTO_LIMITS.reason) }))
+      .max(PHOTO_LIMITS.items)
+      .optional(),
   })
   .refine((r) => (r.labelNames === undefined) === (r.allowed === undefined), 'labelNames and allowed come together');
 

@@ -37,6 +37,8 @@ export interface PhotoDatasetView {
   /** False when nothing was held out: the test part is then the training photos. */
   heldOut: boolean;
   records: PhotoRecord[];
+  /** Files of the imported folders that were not prepared (not an image, a duplicate, a folder left out), with why. */
+  skipped: { path: string; reason: string }[];
   /** Concatenated JPEG thumbnails. */
   thumbs: Uint8Array;
   /** Used photos' 28×28 pictures, 784 bytes each. */

@@ -104,6 +104,23 @@ export class DatasetState {
     });
   }
 
+  /**
+   * Main committed a new version of a dataset made here (a photo import, a removal, a correction):
+   * the list is refreshed and the pixels reloaded when it is the selected one. `null`: it is gone.
+   */
+  async changed(id: string, status: DatasetStatus | null, select = false): Promise<void> {
+    await this.refresh();
+    if (status === null) {
+      if (id === this.selectedId && !this.lockedBy) await this.select(DEFAULT_DATASET);
+      return;
+    }
+    if (select && id !== this.selectedId && !this.lockedBy) return this.select(id);
+    if (id === this.selectedId && !this.lockedBy) {
+      this.data = null;
+      await this.ensureLoaded();
+    }
+  }
+
   #refuseWhileLocked(): boolean {
     if (!this.lockedBy) return false;
     this.error = `The dataset cannot change while ${this.lockedBy}.`;

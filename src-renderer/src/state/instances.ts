@@ -2,10 +2,13 @@
 // API to main, the ML worker, each other), so tests build their own with stand-ins instead.
 import { tailor } from '../api/tailor';
 import { startMlWorker } from '../worker/ml-client';
+import { startPreparePool } from '../worker/prepare-client';
 import { ClassifyState } from './classify.svelte';
 import { DatasetState } from './dataset.svelte';
 import { MlState } from './ml.svelte';
 import { ModelsState } from './models.svelte';
+import { PhotoDataState } from './photo-data.svelte';
+import { PhotoImportState, sha256 } from './photo-import.svelte';
 import { TrainState } from './train.svelte';
 
 function localPrefs(): Storage | null {
@@ -21,3 +24,6 @@ export const ml = new MlState({ start: startMlWorker, dataset, prefs: localPrefs
 export const models = new ModelsState({ api: tailor, ml });
 export const train = new TrainState({ ml, models, dataset });
 export const classify = new ClassifyState();
+/** Two prepare workers: both cores cut photos while the page stays free. */
+export const photoImport = new PhotoImportState({ api: tailor, startPool: () => startPreparePool(2), hash: sha256 });
+export const photoData = new PhotoDataState({ api: tailor, changed: (id, status) => dataset.changed(id, status) });

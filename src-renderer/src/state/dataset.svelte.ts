@@ -66,6 +66,12 @@ export class DatasetState {
     }
   }
 
+  /** Another dataset's pixels, without selecting it (Fashion-MNIST to mix into a fine-tune). */
+  async fetch(id: string): Promise<DatasetPayload> {
+    if (this.data?.id === id) return this.data;
+    return unwrap(this.#api.datasets.load(id));
+  }
+
   async select(id: string): Promise<void> {
     if (id === this.selectedId || this.#refuseWhileLocked()) return;
     this.selectedId = id;

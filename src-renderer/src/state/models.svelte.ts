@@ -3,7 +3,7 @@
 // moves `current` forward to a later one, so a reply that arrives late cannot bring back an old model.
 import type { TailorApi } from '../../../src-shared/contract';
 import type { DatasetPayload } from '../../../src-shared/types/dataset';
-import type { ModelFiles, ModelSave, ModelSummary } from '../../../src-shared/types/model';
+import type { ModelArtifacts, ModelFiles, ModelSave, ModelSummary } from '../../../src-shared/types/model';
 import type { RunRecord, RunSummary } from '../../../src-shared/types/run';
 import type { PixelScale } from '../ml/model-input';
 import { fitProblem } from '../ml/fit';
@@ -162,6 +162,11 @@ export class ModelsState {
     if (this.current && next.key < this.current.key) return;
     if (this.current?.key !== next.key) this.evaluation = null;
     this.current = next;
+  }
+
+  /** A saved model's files and meta (a run starts from them). */
+  artifacts(id: string): Promise<ModelArtifacts> {
+    return unwrap(this.#api.models.load(id));
   }
 
   /** A run's full record (with its epoch history), for the Models view's overlay. */

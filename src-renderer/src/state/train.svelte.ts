@@ -4,7 +4,8 @@
 // the run record the dataset the run trained on, whatever is selected later.
 // Batch metrics stream to chart listeners directly (not through deep $state) to keep the UI cheap.
 import type { DatasetPayload } from '../../../src-shared/types/dataset';
-import type { EpochMetrics, RunRecord, RunState } from '../../../src-shared/types/run';
+import type { ModelSummary } from '../../../src-shared/types/model';
+import type { EpochMetrics } from '../../../src-shared/types/run';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
 import { summarize, validateStack, type InputShape } from '../ml/layers';
 import { withClasses } from '../ml/output-layer';
@@ -13,9 +14,12 @@ import { referenceFor } from '../ml/report-reference';
 import type { BatchProgress } from '../ml/trainer';
 import { browserNotifier, type Notifier } from '../browser/notify';
 import { newRunId } from '../view-logic/train-view';
+import { DEFAULT_FINE_TUNE, fineTuneHyper, headKeptFor, mixFrom } from '../view-logic/fine-tune';
+import type { FineTune } from '../ml/fine-tune';
 import type { MlClient } from '../worker/ml-client';
-import type { TrainPhase, TrainReply } from '../worker/protocol';
+import type { MixRequest, TrainPhase, TrainReply } from '../worker/protocol';
 import { datasetRefOf } from './current-model';
+import { requestOf, runRecordOf, savedMetaOf, type RunEnd, type RunPlan } from './train-plan';
 import type { ModelsState } from './models.svelte';
 
 const clone = <T>(x: T): T => structuredClone($state.snapshot(x) as T);
@@ -25,30 +29,11 @@ export type RunPhase = TrainPhase | 'saving';
 
 export interface TrainDeps {
   ml: { readonly client: Pick<MlClient, 'call' | 'on'>; ensureData(): Promise<DatasetPayload> };
-  models: Pick<ModelsState, 'adoptTrained' | 'saveTrained' | 'saveRun'>;
-  dataset: { readonly data: DatasetPayload | null; lockedBy: string | null };
+  models: Pick<ModelsState, 'adoptTrained' | 'saveTrained' | 'saveRun' | 'artifacts'> & { readonly list: readonly ModelSummary[] };
+  /** `fetch` loads another dataset (Fashion-MNIST to mix in) without selecting it. */
+  dataset: { readonly data: DatasetPayload | null; lockedBy: string | null; fetch(id: string): Promise<DatasetPayload> };
   notifier?: Notifier;
   newRunId?: () => string;
-}
-
-/** Everything a run is, fixed when it starts. */
-interface RunPlan {
-  id: string;
-  name: string;
-  preset: string;
-  layers: LayerSpec[];
-  hyper: Hyperparameters;
-  testLimit: number;
-  startedAt: string;
-  data: DatasetPayload;
-}
-
-/** How a run ended: the worker's reply if training finished, and the first error if any. */
-interface RunEnd {
-  state: RunState;
-  reply: TrainReply | null;
-  error: string | null;
-  lastProgress: BatchProgress | null;
 }
 
 export class TrainState {
@@ -68,6 +53,12 @@ export class TrainState {
   memory = $state.raw<{ epoch: number; numTensors: number; numBytes: number }[]>([]);
   /** The preset of the run whose curves are in view (running or last); null before the first run. */
   runPreset = $state<string | null>(null);
+  /** A saved model to start from (fine-tune) instead of fresh weights; null: from scratch. */
+  startFromId = $state<string | null>(null);
+  /** Frozen first layers and the kept layers' learning-rate factor, with a start-from model. */
+  fineTune = $state<FineTune>({ ...DEFAULT_FINE_TUNE });
+  /** Mix Fashion-MNIST into every epoch (its classes the dataset shares), so they are not forgotten. */
+  mixFashion = $state(false);
 
   readonly #deps: Required<TrainDeps>;
   #batchListeners = new Set<(p: BatchProgress) => void>();
@@ -80,8 +71,19 @@ export class TrainState {
   /** The selected dataset's image shape and class count: what the network is built for. */
   readonly inputShape = $derived.by<InputShape>(() => [this.#deps.dataset.data?.rows ?? 28, this.#deps.dataset.data?.cols ?? 28, 1]);
   readonly classes = $derived.by(() => this.#deps.dataset.data?.classNames.length ?? 10);
-  readonly summary = $derived(summarize(this.layers, this.inputShape));
-  readonly problems = $derived(validateStack(this.layers, { inputShape: this.inputShape, classes: this.classes }));
+  /** The saved model a run starts from, as listed. */
+  readonly baseModel = $derived.by(() => (this.startFromId ? (this.#deps.models.list.find((m) => m.id === this.startFromId) ?? null) : null));
+  /** Whether its output layer is kept: the dataset's classes are its own, in order. */
+  readonly headKept = $derived.by(() => {
+    const data = this.#deps.dataset.data;
+    return this.baseModel && data ? headKeptFor(this.baseModel.classNames, data.classNames) : false;
+  });
+  /** The network a run trains: the base model's (output sized for the dataset) or the editor's. */
+  readonly runLayers = $derived(this.baseModel ? withClasses(this.baseModel.layers, this.classes) : this.layers);
+  readonly summary = $derived(summarize(this.runLayers, this.inputShape));
+  readonly problems = $derived(
+    this.startFromId && !this.baseModel ? [{ index: -1, message: 'The model to start from is no longer there: pick another one.' }] : this.baseModel ? [] : validateStack(this.layers, { inputShape: this.inputShape, classes: this.classes }),
+  );
   readonly preset = $derived(getPreset(this.presetId));
   readonly edited = $derived(JSON.stringify(this.layers) !== JSON.stringify(withClasses(this.preset.layers, this.classes)));
   readonly running = $derived(this.phase !== 'idle');
@@ -110,6 +112,20 @@ export class TrainState {
     if (fitted[fitted.length - 1] !== this.layers[this.layers.length - 1]) this.layers = fitted;
   }
 
+  /**
+   * Starts runs from a saved model (null: from scratch). A model gets the fine-tune recipe: its
+   * pixel scale, photo augmentation, and the epochs and rate measured for a new or a kept output layer.
+   */
+  startFrom(id: string | null): void {
+    if (this.running) return;
+    this.startFromId = id;
+    const base = this.baseModel;
+    if (!base) return;
+    const kept = this.#deps.dataset.data ? headKeptFor(base.classNames, this.#deps.dataset.data.classNames) : false;
+    this.hyper = fineTuneHyper(kept, base.hyper.pixelScale, this.hyper.seed);
+    this.fineTune = { ...DEFAULT_FINE_TUNE };
+  }
+
   onBatch(fn: (p: BatchProgress) => void): () => void {
     this.#batchListeners.add(fn);
     return () => this.#batchListeners.delete(fn);
@@ -123,15 +139,25 @@ export class TrainState {
   async start(): Promise<void> {
     const data = this.#deps.dataset.data;
     if (this.running || this.problems.length > 0 || !data) return;
-    const plan = this.#begin(data);
+    const plan = await this.#begin(data);
+    if (!plan) return;
     const end = await this.#run(plan);
     await this.#recordRun(plan, end);
     this.#notify(plan, end);
   }
 
-  /** Fixes the plan, clears the last run from view and locks the dataset. */
-  #begin(data: DatasetPayload): RunPlan {
+  /** Fixes the plan, clears the last run from view and locks the dataset; null when the plan could not be made. */
+  async #begin(data: DatasetPayload): Promise<RunPlan | null> {
     this.error = null;
+    let from: RunPlan['from'] = null;
+    let mix: MixRequest | null = null;
+    try {
+      if (this.startFromId) from = { model: await this.#deps.models.artifacts(this.startFromId), fineTune: clone(this.fineTune) };
+      if (from && this.mixFashion) mix = mixFrom(await this.#deps.dataset.fetch('fashion-mnist'), data.classNames);
+    } catch (err) {
+      this.error = (err as Error).message;
+      return null;
+    }
     this.outcome = null;
     this.savedModelId = null;
     this.history = [];
@@ -139,18 +165,22 @@ export class TrainState {
     this.memory = [];
     this.phase = 'preparing';
     this.#deps.dataset.lockedBy = 'a run trains on it';
-    this.runPreset = this.edited ? 'custom' : this.presetId;
+    this.runPreset = from ? 'fine-tune' : this.edited ? 'custom' : this.presetId;
     for (const fn of this.#runStartListeners) fn();
     void this.#deps.notifier.ask();
+    const hyper = clone(this.hyper);
+    if (from) hyper.pixelScale = from.model.meta.hyper.pixelScale; // a model is fed as it was trained
     return {
       id: this.#deps.newRunId(),
-      name: this.edited ? `${this.preset.name} (custom)` : this.preset.name,
+      name: from ? `${from.model.meta.name} tuned on ${data.name}` : this.edited ? `${this.preset.name} (custom)` : this.preset.name,
       preset: this.runPreset,
-      layers: clone(this.layers),
-      hyper: clone(this.hyper),
+      layers: clone(this.runLayers),
+      hyper,
       testLimit: this.testLimit,
       startedAt: new Date().toISOString(),
       data,
+      from,
+      mix,
     };
   }
 
@@ -161,7 +191,8 @@ export class TrainState {
     try {
       const sent = await this.#deps.ml.ensureData();
       if (sent.id !== plan.data.id) throw new Error(`The worker holds ${sent.name}, not ${plan.data.name}: start the run again.`);
-      const reply = await this.#deps.ml.client.call('train', { layers: plan.layers, hyper: plan.hyper, testLimit: plan.testLimit, datasetId: plan.data.id });
+      const { request, transfer } = requestOf(plan);
+      const reply = await this.#deps.ml.client.call('train', request, transfer);
       end.reply = reply;
       end.state = reply.state;
       this.outcome = reply;
@@ -199,47 +230,13 @@ export class TrainState {
 
   /** Saves exactly the weights the train call answered, with the dataset captured at the start. */
   async #saveModel(plan: RunPlan, reply: TrainReply): Promise<string> {
-    const { data } = plan;
-    const meta = {
-      name: `${plan.name} · ${(reply.test.acc * 100).toFixed(1)}%`,
-      preset: plan.preset,
-      layers: plan.layers,
-      hyper: plan.hyper,
-      history: reply.history,
-      testMetrics: reply.test,
-      backend: reply.backend,
-      trainingMs: reply.trainingMs,
-      dataset: datasetRefOf(data),
-      classNames: [...data.classNames],
-      inputShape: [data.rows, data.cols, 1] as [number, number, 1],
-      params: reply.params,
-    };
-    return (await this.#deps.models.saveTrained(meta, reply.model, reply.info.key)).id;
+    return (await this.#deps.models.saveTrained(savedMetaOf(plan, reply), reply.model, reply.info.key)).id;
   }
 
   /** Records the run, even a failed one; a failure to record is added to the error shown. */
   async #recordRun(plan: RunPlan, end: RunEnd): Promise<void> {
-    const { reply } = end;
-    const run: RunRecord = {
-      id: plan.id,
-      name: plan.name,
-      preset: plan.preset,
-      layers: plan.layers,
-      hyper: plan.hyper,
-      dataset: datasetRefOf(plan.data),
-      backend: reply?.backend ?? 'unknown',
-      startedAt: plan.startedAt,
-      endedAt: new Date().toISOString(),
-      state: end.state,
-      history: reply?.history ?? this.history,
-      bestEpoch: reply?.bestEpoch ?? null,
-      testMetrics: reply?.test ?? null,
-      imagesPerSecond: reply?.imagesPerSecond ?? end.lastProgress?.imagesPerSecond ?? 0,
-      modelId: this.savedModelId,
-      ...(end.error ? { error: end.error.slice(0, 2000) } : {}),
-    };
     try {
-      await this.#deps.models.saveRun(run);
+      await this.#deps.models.saveRun(runRecordOf(plan, end, { history: this.history, modelId: this.savedModelId }));
     } catch (err) {
       this.error = `${this.error ? `${this.error} — ` : ''}The run could not be recorded: ${(err as Error).message}`;
     }

@@ -17,6 +17,10 @@ export function workerDatasetOf(data: DatasetPayload): WorkerDataset {
     rows: data.rows,
     cols: data.cols,
     classCount: data.classNames.length,
+    // The class names let a run start from a saved model (its head is kept when they are its own);
+    // label names and allowed classes where labels are photo folders mapped onto classes.
+    classNames: [...data.classNames],
+    ...(data.labelNames && data.allowed ? { labelNames: [...data.labelNames], allowed: data.allowed.map((a) => [...a]) } : {}),
     trainImages: data.train.images.slice(),
     trainLabels: data.train.labels.slice(),
     testImages: data.test.images.slice(),

@@ -125,6 +125,19 @@ function draw(b: number, w: number, h: number, opts: Augment, photo: PhotoAugmen
   return d;
 }
 
+/**
+ * tf.image.transform, bilinear, black outside. tfjs 4.22's cpu kernel returns after the first
+ * image of a batch (its `return` sits inside the batch loop) and leaves the others black, so on
+ * cpu each image gets a call of its own; wasm, webgl and webgpu take the batch at once.
+ */
+function warp(xs: tf.Tensor4D, transforms: Float32Array): tf.Tensor4D {
+  const [b, h, w] = xs.shape;
+  if (tf.getBackend() !== 'cpu' || b === 1) return tf.image.transform(xs, tf.tensor2d(transforms, [b, 8]), 'bilinear', 'constant', 0, [h, w]);
+  const one = (i: number): tf.Tensor4D =>
+    tf.image.transform(tf.slice(xs, [i, 0, 0, 0], [1, h, w, xs.shape[3]]), tf.tensor2d(transforms.subarray(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'constant', 0, [h, w]);
+  return tf.concat(Array.from({ length: b }, (_, i) => one(i)));
+}
+
 const perImage = (v: Float32Array): tf.Tensor4D => tf.tensor4d(v, [v.length, 1, 1, 1]);
 
 /** 3×3 binomial filter (≈ Gaussian σ 0.85), as a conv2d kernel. */
@@ -135,15 +148,16 @@ function gaussian3(): tf.Tensor4D {
 function photoAugment(xs: tf.Tensor4D, opts: Augment, photo: PhotoAugment, rng: Rng): tf.Tensor4D {
   const [b, h, w] = xs.shape;
   const d = draw(b, w, h, opts, photo, rng);
-  const moved = tf.image.transform(xs, tf.tensor2d(d.transforms, [b, 8]), 'bilinear', 'constant', 0, [h, w]);
+  const moved = warp(xs, d.transforms);
   const mask = tf.cast(tf.greater(moved, GARMENT), 'float32') as tf.Tensor4D;
 
-  // Levels: gamma, then contrast about the garment's mean level; the background stays 0.
-  const toned = tf.pow(tf.clipByValue(moved, 0, 1), perImage(d.gamma)) as tf.Tensor4D;
+  // Levels: gamma, then contrast about the garment's mean level, on garment pixels only (the
+  // background stays exactly as it was: 0, or a faint trace below GARMENT).
+  const toned = tf.pow(tf.clipByValue(moved, 0, 1), perImage(d.gamma));
   const area = tf.maximum(tf.sum(mask, [1, 2, 3], true), 1);
-  const mean = tf.div(tf.sum(toned, [1, 2, 3], true), area);
-  const contrasted = tf.add(mean, tf.mul(tf.sub(toned, mean), perImage(d.contrast)));
-  const levels = tf.mul(tf.clipByValue(contrasted, 0, 1), mask) as tf.Tensor4D;
+  const mean = tf.div(tf.sum(tf.mul(toned, mask), [1, 2, 3], true), area);
+  const contrasted = tf.clipByValue(tf.add(mean, tf.mul(tf.sub(toned, mean), perImage(d.contrast))), 0, 1);
+  const levels = tf.add(moved, tf.mul(tf.sub(contrasted, moved), mask)) as tf.Tensor4D;
 
   // The mask's edge: dilation fills the ring around the garment with its neighbours' levels,
   // erosion blacks out the garment's outer ring.

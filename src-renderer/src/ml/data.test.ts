@@ -108,6 +108,77 @@ describe('TrainData', () => {
   });
 });
 
+describe('TrainData with several classes per label and a mixed set', () => {
+  // Main set: 20 images labelled 0–3, label l allowing classes {l, l+4}; mix: 30 images of classes 0–9.
+  const main = numbered(20);
+  const mainLabels = Uint8Array.from({ length: 20 }, (_, i) => i % 4);
+  const targets = { labelNames: ['a', 'b', 'c', 'd'], allowed: [[0, 4], [1, 5], [2, 6], [3, 7]] };
+  const mixImages = new Uint8Array(30 * 16);
+  for (let i = 0; i < 30; i++) mixImages.fill(100 + i, i * 16, (i + 1) * 16);
+  const mixLabels = Uint8Array.from({ length: 30 }, (_, i) => i % 10);
+  const mixed = () =>
+    new TrainData(main.images, mainLabels, { ...opts, validationSplit: 0.25, targets, mix: { images: mixImages, labels: mixLabels, ratio: 1.5 } });
+
+  it('gathers each image’s allowed classes as its target row', async () => {
+    const d = new TrainData(main.images, mainLabels, { ...opts, validationSplit: 0, targets });
+    const order = d.epochOrder();
+    const batch = tf.tidy(() => d.trainBatch(order, 0, 20));
+    const [x, y] = await Promise.all([batch.xs.data(), batch.ys.array()]);
+    for (let i = 0; i < 20; i++) {
+      const id = Math.round(x[i * 16]! * 255);
+      expect(y[i]).toEqual(Array.from({ length: 10 }, (_, c) => (c === id % 4 || c === (id % 4) + 4 ? 1 : 0)));
+    }
+    tf.dispose([order, batch]);
+    d.dispose();
+  });
+
+  it('refuses labels beyond the label names and targets that do not fit the classes', () => {
+    expect(() => new TrainData(main.images, Uint8Array.from({ length: 20 }, () => 4), { ...opts, targets })).toThrow(/Label 4/);
+    expect(() => new TrainData(main.images, mainLabels, { ...opts, targets: { labelNames: ['a'], allowed: [[10]] } })).toThrow(/not one of the 10/);
+  });
+
+  it('adds a fresh seeded draw of the mix to every epoch, one-hot targets, and validates on the main set only', async () => {
+    const d = mixed();
+    expect([d.valCount, d.trainCount]).toEqual([5, 15 + 23]);
+    const epochs: number[][] = [];
+    for (let e = 0; e < 2; e++) {
+      const order = d.epochOrder();
+      const batch = tf.tidy(() => d.trainBatch(order, 0, d.trainCount));
+      const [x, y] = await Promise.all([batch.xs.data(), batch.ys.array()]);
+      const ids = Array.from({ length: d.trainCount }, (_, i) => Math.round(x[i * 16]! * 255));
+      const fromMix = ids.filter((id) => id >= 100);
+      expect(fromMix).toHaveLength(23);
+      expect(new Set(fromMix).size).toBe(23);
+      ids.forEach((id, i) => {
+        if (id >= 100) expect(y[i]).toEqual(Array.from({ length: 10 }, (_, c) => (c === (id - 100) % 10 ? 1 : 0)));
+        else expect(y[i]!.filter((v) => v === 1)).toHaveLength(2);
+      });
+      epochs.push(fromMix.sort((a, b) => a - b));
+      tf.dispose([order, batch]);
+    }
+    expect(epochs[0]).not.toEqual(epochs[1]);
+    const val = tf.tidy(() => d.valBatch(0, 5));
+    expect(Array.from(await val.xs.data()).every((v) => v < 100 / 255)).toBe(true);
+    tf.dispose(val);
+    // The same seed draws the same mix.
+    const again = mixed();
+    const a = again.epochOrder();
+    const b = tf.tidy(() => again.trainBatch(a, 0, again.trainCount).xs);
+    const ids = Array.from(await b.data()).filter((_, i) => i % 16 === 0).map((v) => Math.round(v * 255));
+    expect(ids.filter((id) => id >= 100).sort((p, q) => p - q)).toEqual(epochs[0]);
+    tf.dispose([a, b]);
+    again.dispose();
+    d.dispose();
+  });
+
+  it('refuses a mix of another image size, with labels beyond the classes, or without a ratio', () => {
+    const base = { images: mixImages, labels: mixLabels, ratio: 1 };
+    expect(() => new TrainData(main.images, mainLabels, { ...opts, targets, mix: { ...base, images: mixImages.subarray(1) } })).toThrow(/mixed set/);
+    expect(() => new TrainData(main.images, mainLabels, { ...opts, targets, mix: { ...base, labels: Uint8Array.from(mixLabels, () => 10) } })).toThrow(/Label 10/);
+    expect(() => new TrainData(main.images, mainLabels, { ...opts, targets, mix: { ...base, ratio: 0 } })).toThrow(/ratio/);
+  });
+});
+
 describe('augmentBatch', () => {
   // A 5×5 image with one lit pixel at row 1, column 3.
   const image = tf.tidy(() => tf.tensor4d(Array.from({ length: 25 }, (_, i) => (i === 8 ? 1 : 0)), [1, 5, 5, 1]));

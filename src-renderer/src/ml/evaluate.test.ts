@@ -51,6 +51,28 @@ describe('evaluate', () => {
     model.dispose();
   });
 
+  it('scores labels that allow several classes: rows per label, right when the answer is allowed', async () => {
+    // The same answers (0, 1, 2, 2, 0, 2) against two labels: "x" allows classes 0 and 2, "y" allows 1.
+    const model = pixelModel();
+    const targets = { labelNames: ['x', 'y'], allowed: [[0, 2], [1]] };
+    const byLabel = Uint8Array.from([0, 1, 1, 0, 0, 0]);
+    const r = await evaluate(model, images, byLabel, 3, { targets });
+    expect(r.confusion).toEqual([[2, 0, 2], [0, 1, 1]]);
+    expect(r.acc).toBeCloseTo(5 / 6);
+    expect(r.misclassified.map(({ index, label, pred }) => [index, label, pred])).toEqual([[2, 1, 2]]);
+    expect(r.mostConfused).toEqual([{ true: 1, pred: 2, count: 1 }]);
+    // x: all 4 of its images answered 0 or 2; 5 answers were 0 or 2, one of them y's image.
+    expect(r.perClass[0]).toEqual({ precision: 4 / 5, recall: 1, f1: (2 * 0.8) / 1.8, support: 4 });
+    expect(r.perClass[1]).toEqual({ precision: 1, recall: 0.5, f1: 2 / 3, support: 2 });
+    // −log of the allowed classes' probability: x's images are sure of an allowed class.
+    const sure = Math.exp(10) / (Math.exp(10) + 2);
+    const low = 1 / (Math.exp(10) + 2);
+    expect(r.loss).toBeCloseTo((4 * -Math.log(sure) - Math.log(sure) - Math.log(low)) / 6, 3);
+    await expect(evaluate(model, images, Uint8Array.from([0, 1, 2, 0, 0, 0]), 3, { targets })).rejects.toThrow('Label 2 at index 2');
+    await expect(evaluate(model, images, byLabel, 3, { targets: { labelNames: ['x'], allowed: [[3]] } })).rejects.toThrow(/not one of the 3/);
+    model.dispose();
+  });
+
   it('gives a raw-pixel model its bytes as they are and a unit model bytes / 255', async () => {
     // The raw copy's kernel is the unit copy's / 255: fed 0–255 it scores exactly as the unit one on [0, 1].
     const unit = pixelModel();

@@ -71,12 +71,15 @@ export async function modelFromBase(files: ModelFiles, opts: { keepHead: boolean
     const model = await tf.models.modelFromJSON({ modelTopology } as tf.io.ModelJSON);
     const head = model.layers[model.layers.length - 1]!;
     const headWeights = new Set(head.weights.map((w) => w.originalName));
+    // getWeights() answers the variables themselves (not copies): nothing here is disposed, and
+    // setWeights shares the saved values' data, which outlives base.dispose().
     const fresh = model.getWeights();
     const old = base.getWeights();
-    if (fresh.length !== old.length) throw new Error('The rebuilt model has other weights than the saved one.');
-    const kept = fresh.map((w, i) => (headWeights.has(model.weights[i]!.originalName) ? w : old[i]!));
-    model.setWeights(kept);
-    tf.dispose(fresh);
+    if (fresh.length !== old.length || fresh.some((w, i) => !headWeights.has(model.weights[i]!.originalName) && !tf.util.arraysEqual(w.shape, old[i]!.shape))) {
+      model.dispose();
+      throw new Error('The rebuilt model has other weights than the saved one.');
+    }
+    model.setWeights(fresh.map((w, i) => (headWeights.has(model.weights[i]!.originalName) ? w : old[i]!)));
     return model;
   } finally {
     if (!opts.keepHead) base.dispose();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OptimizerName } from '../../../src-shared/types/train';
-import { categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
+import { allowedCrossentropy, categoricalCrossentropy, learningRateAt, makeOptimizer, setLearningRate } from './optim';
 import { DEFAULT_HYPERPARAMETERS } from './presets';
 
 beforeAll(async () => {
@@ -52,5 +52,27 @@ describe('setLearningRate', () => {
     const small = await firstStep(0.01);
     expect(small).toBeLessThan(0);
     expect(await firstStep(0.02)).toBeCloseTo(2 * small, 5);
+  });
+});
+
+describe('allowedCrossentropy', () => {
+  const preds = () => tf.tensor2d([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]]);
+  it('is Keras’ cross-entropy (with label smoothing too) when one class is right', async () => {
+    const oneHot = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
+    for (const eps of [0, 0.1]) {
+      const smoothed = tf.add(tf.mul(oneHot, 1 - eps), eps / 3) as tf.Tensor2D;
+      const keras = await categoricalCrossentropy(smoothed, preds()).data();
+      const ours = await allowedCrossentropy(oneHot, preds(), eps).data();
+      expect(ours[0]).toBeCloseTo(keras[0]!, 6);
+    }
+  });
+  it('is −log of the probability summed over the allowed classes', async () => {
+    const allowed = tf.tensor2d([[0, 1, 1], [0, 1, 1]]);
+    const loss = await allowedCrossentropy(allowed, preds()).data();
+    expect(loss[0]).toBeCloseTo(-(Math.log(0.3) + Math.log(0.9)) / 2, 6);
+    // Smoothing still spreads a little over every class: the loss grows, and stays finite.
+    const smoothed = (await allowedCrossentropy(allowed, preds(), 0.1).data())[0]!;
+    expect(smoothed).toBeGreaterThan(loss[0]!);
+    expect(Number.isFinite(smoothed)).toBe(true);
   });
 });

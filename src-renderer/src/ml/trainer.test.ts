@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Hyperparameters, LayerSpec } from '../../../src-shared/types/train';
 import type { EpochMetrics } from '../../../src-shared/types/run';
+import { DEFAULT_PHOTO_AUGMENT } from './augment';
 import { TrainData } from './data';
 import { buildModel } from './layers';
 import { DEFAULT_HYPERPARAMETERS } from './presets';
@@ -84,12 +85,15 @@ describe('Trainer', () => {
     expect(a.history[5]!.loss).toBeLessThan(a.history[0]!.loss);
   });
 
-  it('keeps the tensor count identical after every epoch, and frees everything at the end', async () => {
+  it.each([
+    ['shift/flip', { shift: 2, flip: true }, 1],
+    ['photo augmentation, two learning rates', { shift: 1, flip: true, photo: DEFAULT_PHOTO_AUGMENT }, 0.3],
+  ])('keeps the tensor count identical after every epoch, and frees everything at the end (%s)', async (_, augment, baseLrFactor) => {
     const { model, trainData } = setup();
     const before = tf.memory().numTensors;
     const counts: number[] = [];
-    const hyper = { ...HYPER, epochs: 4, patience: 3, augment: { shift: 2, flip: true } };
-    await new Trainer(model, trainData, hyper, { onEpoch: () => void counts.push(tf.memory().numTensors) }).run();
+    const hyper = { ...HYPER, epochs: 4, patience: 3, augment };
+    await new Trainer(model, trainData, hyper, { onEpoch: () => void counts.push(tf.memory().numTensors) }, { baseLrFactor }).run();
     expect(counts).toHaveLength(4);
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);

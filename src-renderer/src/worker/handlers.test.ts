@@ -161,6 +161,56 @@ describe('MlWorker training and the current model', () => {
   });
 });
 
+describe('MlWorker fine-tuning', () => {
+  /** The toy set's 3 classes as 2 labels: "low" allows classes 0 and 1, "high" allows 2. */
+  const mapped = (): WorkerDataset => {
+    const d = dataset({ classes: 3 });
+    const relabel = (l: Uint8Array) => Uint8Array.from(l, (c) => (c === 2 ? 1 : 0));
+    return { ...d, classNames: ['a', 'b', 'c'], labelNames: ['low', 'high'], allowed: [[0, 1], [2]], trainLabels: relabel(d.trainLabels), testLabels: relabel(d.testLabels) };
+  };
+  const start = async (d: WorkerDataset, classNames: string[]) => ({
+    ...(await builtinFiles({ ...d, classCount: classNames.length })),
+    meta: { classNames, hyper: { pixelScale: 'unit' as const } },
+  });
+
+  it('starts from a saved model of the same classes: head kept, labels scored by their allowed classes, a mixed set in every epoch', async () => {
+    const d = mapped();
+    const h = harness();
+    await h.call('setData', d);
+    const mix = dataset({ classes: 3, train: 48 });
+    const reply = await h.call('train', {
+      ...trainArg(d),
+      startFrom: await start(d, ['a', 'b', 'c']),
+      fineTune: { freezeLayers: 1, baseLrFactor: 0.5 },
+      mix: { images: mix.trainImages, labels: mix.trainLabels, ratio: 0.5 },
+    });
+    expect(reply.startedFrom).toEqual({ headKept: true, frozen: ['conv2d_1'] });
+    expect(reply.info.classes).toBe(3);
+    // Test rows are the labels, columns the classes; the last batch report counts the mixed images too.
+    expect(reply.test.confusion.map((r) => r.length)).toEqual([3, 3]);
+    const batches = h.events.filter((e) => e.event === 'batch').map((e) => e.payload as { seen: number });
+    expect(batches.at(-1)!.seen).toBe(3 * (96 + 48));
+    const { evaluation } = await h.call('evaluate', null);
+    expect(evaluation.confusion).toHaveLength(2);
+    expect(evaluation.acc).toBeCloseTo(reply.test.acc, 6);
+  });
+
+  it('replaces the head for classes of its own, and refuses what cannot start from a saved model', async () => {
+    const d = { ...dataset({ classes: 3 }), classNames: ['x', 'y', 'z'] };
+    const h = harness();
+    await h.call('setData', d);
+    const from = await start(d, ['a', 'b', 'c', 'd']);
+    const reply = await h.call('train', { ...trainArg(d), startFrom: from });
+    expect(reply.startedFrom).toEqual({ headKept: false, frozen: [] });
+    expect(reply.info.classes).toBe(3);
+    await expect(h.call('train', { ...trainArg(d), startFrom: { ...from, meta: { ...from.meta, hyper: { pixelScale: 'raw' } } } })).rejects.toThrow(/raw scale/);
+    const h2 = harness();
+    await h2.call('setData', dataset());
+    await expect(h2.call('train', { ...trainArg(dataset()), startFrom: from })).rejects.toThrow(/without its class names/);
+    await expect(h2.call('setData', { ...dataset(), labelNames: ['x'], allowed: [[5]] })).rejects.toThrow(/bad labels/);
+  });
+});
+
 describe('MlWorker leases', () => {
   it('finishes a saliency map on the model it started with when another is loaded between chunks, and then frees that model', async () => {
     const d = dataset({ side: 28, classes: 10 });

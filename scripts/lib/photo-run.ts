@@ -1,0 +1,108 @@
+// One training run on prepared photos with the app's own code (TrainData, Trainer, fine-tune):
+// from a saved model (head kept when the classes are its own, else new) or from scratch,
+// optionally with Fashion-MNIST mixed into every epoch. Used by scripts/measure-own-photos.ts.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FASHION_MNIST_CLASSES } from '../../src-shared/types/dataset';
+import type { ModelMeta } from '../../src-shared/types/model';
+import type { Hyperparameters } from '../../src-shared/types/train';
+import { DEFAULT_PHOTO_AUGMENT } from '../../src-renderer/src/ml/augment';
+import { TrainData, type MixSource } from '../../src-renderer/src/ml/data';
+import { freezeLeading, keepsHead, modelFromBase } from '../../src-renderer/src/ml/fine-tune';
+import { buildModel } from '../../src-renderer/src/ml/layers';
+import { withClasses } from '../../src-renderer/src/ml/output-layer';
+import { getPreset } from '../../src-renderer/src/ml/presets';
+import { Trainer } from '../../src-renderer/src/ml/trainer';
+import type { PhotoData } from './photo-dataset';
+
+export interface RunSettings {
+  /** A model folder (model.json, weights.bin, meta.json) to start from; null: from scratch (Tailor best). */
+  from: string | null;
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  /** Fashion-MNIST images per photo per epoch (0: none). */
+  mixRatio: number;
+  freezeLayers: number;
+  baseLrFactor: number;
+  augment: 'photo' | 'basic' | 'none';
+  labelSmoothing: number;
+  seed: number;
+}
+
+const COMMON = { batchSize: 64, augment: 'photo', labelSmoothing: 0.1, seed: 42, freezeLayers: 0, baseLrFactor: 1, mixRatio: 0 } as const;
+export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 10, learningRate: 1e-3, baseLrFactor: 0.3 };
+export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3 };
+export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 8, learningRate: 5e-4, baseLrFactor: 0.3, mixRatio: 1 };
+
+export function hyperOf(s: RunSettings): Hyperparameters {
+  const best = getPreset('best').hyper;
+  return {
+    ...best,
+    epochs: s.epochs,
+    learningRate: s.learningRate,
+    batchSize: s.batchSize,
+    validationSplit: 0,
+    labelSmoothing: s.labelSmoothing,
+    seed: s.seed,
+    augment: s.augment === 'none' ? { shift: 0, flip: false } : { shift: 1, flip: true, ...(s.augment === 'photo' ? { photo: DEFAULT_PHOTO_AUGMENT } : {}) },
+  };
+}
+
+async function readModelDir(dir: string) {
+  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as ModelMeta;
+  // meta.json written before models knew their classes (the first shipped model) is Fashion-MNIST's.
+  meta.classNames ??= [...FASHION_MNIST_CLASSES];
+  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
+  const weights = new Uint8Array(await readFile(join(dir, 'weights.bin')));
+  return { meta, modelJson, weights };
+}
+
+/** The model to train: the saved one (head kept or new, first layers frozen) or a fresh Tailor best. */
+export async function startingModel(s: RunSettings, classNames: string[]): Promise<tf.LayersModel> {
+  if (!s.from) return buildModel(withClasses(getPreset('best').layers, classNames.length), { seed: s.seed, classes: classNames.length });
+  const { meta, modelJson, weights } = await readModelDir(s.from);
+  const keepHead = keepsHead(meta.classNames, classNames);
+  const model = await modelFromBase({ modelJson, weights }, { keepHead, classes: classNames.length, seed: s.seed });
+  const frozen = freezeLeading(model, s.freezeLayers);
+  console.log(`  from ${s.from}: output layer ${keepHead ? 'kept' : 'new'}${frozen.length ? `, frozen ${frozen.join(', ')}` : ''}`);
+  return model;
+}
+
+/** Trains on the photos (and the mix); progress lines every 20 s and per epoch. */
+export async function fineTuneRun(train: PhotoData, s: RunSettings, mix: Omit<MixSource, 'ratio'> | null): Promise<{ model: tf.LayersModel; ms: number }> {
+  const t0 = performance.now();
+  const model = await startingModel(s, train.classNames);
+  const hyper = hyperOf(s);
+  const data = new TrainData(train.images, train.labels, {
+    rows: 28,
+    cols: 28,
+    classCount: train.classNames.length,
+    validationSplit: 0,
+    seed: s.seed,
+    ...(train.targets ? { targets: train.targets } : {}),
+    ...(mix && s.mixRatio > 0 ? { mix: { ...mix, ratio: s.mixRatio } } : {}),
+  });
+  let last = performance.now();
+  const trainer = new Trainer(
+    model,
+    data,
+    hyper,
+    {
+      onBatch: (b) => {
+        if (performance.now() - last < 20_000) return;
+        last = performance.now();
+        console.log(`  epoch ${b.epoch} batch ${b.batch}/${b.batches} loss ${b.loss.toFixed(3)} acc ${b.acc.toFixed(3)} ${Math.round(b.imagesPerSecond)} img/s`);
+      },
+      onEpoch: (m) => console.log(`  epoch ${m.epoch}/${hyper.epochs} loss ${m.loss.toFixed(3)} acc ${m.acc.toFixed(3)} ${(m.ms / 1000).toFixed(0)} s`),
+    },
+    { baseLrFactor: s.from ? s.baseLrFactor : 1 },
+  );
+  try {
+    await trainer.run();
+  } finally {
+    data.dispose();
+  }
+  return { model, ms: performance.now() - t0 };
+}

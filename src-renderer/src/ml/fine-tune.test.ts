@@ -6,7 +6,8 @@ import { freezeLeading, keepsHead, modelFromBase, withOutputUnits } from './fine
 import { buildModel } from './layers';
 import { DEFAULT_HYPERPARAMETERS } from './presets';
 import { mulberry32 } from './random';
-import { modelToArtifacts, type ModelFiles } from './serialize';
+import { modelToArtifacts } from './serialize';
+import type { ModelFiles } from '../../../src-shared/types/model';
 import { Trainer } from './trainer';
 
 beforeAll(async () => {

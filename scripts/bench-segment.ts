@@ -1,6 +1,7 @@
 /**
  * How long a photo takes from decoded pixels to the 28×28 (GrabCut at SEGMENT_SIDE, the mask, the
  * input), in Node on the app's own code:  npx tsx scripts/bench-segment.ts [--photos N]
+ * (`npm run bench` runs it over 40 photos before the Chromium part).
  * Photos: ../shared/photos/validation (400×533 phone photos) when present, else the committed
  * fixtures. Each photo runs `prepareImage` (decode excluded) and GrabCut alone, interleaved,
  * after a warm-up. Wall time and this process's CPU time are both printed: on a machine shared
@@ -51,10 +52,10 @@ function summary(name: string, t: Timing): string {
   return `${name.padEnd(34)} median ${q(t.cpu, 0.5)} ms CPU (${q(t.wall, 0.5)} wall)   95th pct ${q(t.cpu, 0.95)} ms CPU (${q(t.wall, 0.95)} wall)`;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { photos: { type: 'string', default: '40' } } });
+/** Prints the per-photo cost of the photo pipeline over `limit` photos (also part of `npm run bench`). */
+export async function benchSegment(limit: number): Promise<void> {
   const photos: { name: string; image: RGBAImage }[] = [];
-  for (const path of photoPaths(Number(values.photos))) {
+  for (const path of photoPaths(limit)) {
     const decoded = await decodeImageBytes(readFileSync(path), path);
     if (decoded.ok) photos.push({ name: path, image: decoded.image });
   }
@@ -69,12 +70,16 @@ async function main(): Promise<void> {
     await timed(pipeline, () => prepareImage(new Blob([]), p.name, { decode: async () => ({ ok: true, image: p.image }), openCv }));
     await timed(grabcut, () => segmentGarment(cv, p.image));
   }
+  console.log('\nReal photos, decoded pixels → 28×28 in Node, one thread (target ≤ 100 ms per 400×533 photo)');
   console.log(summary('photo → 28×28 (prepareImage)', pipeline));
   console.log(summary('  of which GrabCut (segmentGarment)', grabcut));
   console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(', ')} (${process.platform}, one thread)`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { photos: { type: 'string', default: '40' } } });
+  benchSegment(Number(values.photos)).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

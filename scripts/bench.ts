@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { buildHarness } from '../e2e/harness/build';
 import { benchDrawPad } from './bench-draw';
 import { benchPeer } from './bench-peer';
+import { benchSegment } from './bench-segment';
 import { startBridgeServer } from '../e2e/server/bridge-server';
 import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
 
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
         await benchGpu(call);
         return;
       }
+
+      await benchSegment(quick ? 12 : 40);
 
       const load = await call('benchLoad');
       console.log('\nDataset: 70,000 Fashion-MNIST images, cold load from the app cache to ready-to-train tensors');

@@ -6,6 +6,8 @@
  * scripts lay a folder out the same way.
  */
 
+import { mulberry32 } from './random';
+
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 
@@ -124,18 +126,6 @@ function classesOf(folder: string, map: ClassMap | undefined): { strict: string[
   return { strict, lenient: [...new Set([...strict, ...(map.lenient?.[folder] ?? [])])] };
 }
 
-/** mulberry32, as the trainer's seeded randomness (src-renderer/src/ml/random.ts). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FNV-1a of a folder name: each class gets its own shuffle, whatever the other folders hold. */
 function nameHash(name: string): number {
   let h = 0x811c9dc5;
@@ -149,7 +139,7 @@ function drawSplits(byFolder: Map<string, string[]>, options: PlanOptions): Map<
   const out = new Map<string, Split>();
   for (const [folder, paths] of byFolder) {
     const order = [...paths].sort();
-    const next = rng(seed ^ nameHash(folder));
+    const next = mulberry32(seed ^ nameHash(folder));
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];

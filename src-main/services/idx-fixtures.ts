@@ -1,28 +1,16 @@
 // Builders for small IDX files, shared by the dataset tests (never imported by the app).
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mulberry32 } from '../../src-renderer/src/ml/random';
+import { mulberry32 } from '../../src-shared/random';
+import { encodeIdxImages, encodeIdxLabels } from './idx';
 
 /** An IDX images file; pixel (i, p) is `pixel(i, p)`, by default a pattern that differs per image. */
 export function idxImages(count: number, rows: number, cols: number, pixel = (i: number, p: number) => (i * 31 + p) & 0xff): Uint8Array {
-  const out = new Uint8Array(16 + count * rows * cols);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x00000803);
-  view.setUint32(4, count);
-  view.setUint32(8, rows);
-  view.setUint32(12, cols);
-  for (let i = 0, o = 16; i < count; i++) for (let p = 0; p < rows * cols; p++) out[o++] = pixel(i, p);
-  return out;
+  const images = Array.from({ length: count }, (_, i) => Uint8Array.from({ length: rows * cols }, (_, p) => pixel(i, p)));
+  return encodeIdxImages(images, rows, cols);
 }
 
-export function idxLabels(labels: readonly number[]): Uint8Array {
-  const out = new Uint8Array(8 + labels.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x00000801);
-  view.setUint32(4, labels.length);
-  out.set(labels, 8);
-  return out;
-}
+export const idxLabels = (labels: readonly number[]): Uint8Array => encodeIdxLabels(labels);
 
 export const gz = (bytes: Uint8Array): Uint8Array => new Uint8Array(gzipSync(bytes));
 

@@ -1,4 +1,4 @@
-// Reader for IDX files (the MNIST family's format): a big-endian header — magic 0x0000TTDD
+// Reader (and writer) for IDX files (the MNIST family's format): a big-endian header — magic 0x0000TTDD
 // (TT = value type, DD = number of dimensions), one u32 per dimension — then the values, row-major.
 // Every check runs on the header and the byte length before anything is allocated, and every
 // failure names the file and says what is wrong in words a user can act on.
@@ -251,4 +251,25 @@ export function checkPair(images: IdxFile, labels: IdxFile, fileNames: { images:
         `${plural(labels.count, 'label')}: the counts must match`,
     );
   }
+}
+
+/** An IDX file of unsigned bytes: images (`count × rows × cols`) or labels (`count`), header and values. */
+function idxBytes(dims: readonly number[], values: (out: Uint8Array, offset: number) => void): Uint8Array {
+  const offset = 4 + 4 * dims.length;
+  const out = new Uint8Array(offset + dims.reduce((a, b) => a * b, 1));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x00000800 | dims.length);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  values(out, offset);
+  return out;
+}
+
+/** Writes images, each `rows × cols` bytes, as one IDX images file. */
+export function encodeIdxImages(images: readonly Uint8Array[], rows: number, cols: number): Uint8Array {
+  return idxBytes([images.length, rows, cols], (out, at) => images.forEach((img, i) => out.set(img, at + i * rows * cols)));
+}
+
+/** Writes labels as one IDX labels file. */
+export function encodeIdxLabels(labels: ArrayLike<number>): Uint8Array {
+  return idxBytes([labels.length], (out, at) => out.set(labels, at));
 }

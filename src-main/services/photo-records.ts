@@ -6,6 +6,7 @@ import { PHOTO_LIMITS } from '../../src-shared/limits';
 import type { PartName } from '../../src-shared/types/dataset';
 import type { PhotoRecord, PhotoSplit } from '../../src-shared/types/photo-dataset';
 import { TailorError } from './errors';
+import { encodeIdxImages, encodeIdxLabels } from './idx';
 
 export const PHOTO_PIXELS = PHOTO_LIMITS.side * PHOTO_LIMITS.side;
 export const RECORDS_FILE = 'photos.json';
@@ -124,25 +125,6 @@ export function entriesOf(records: readonly StoredRecord[], images: Record<'trai
   });
 }
 
-function idxImages(images: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(16 + images.length * PHOTO_PIXELS);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x00000803);
-  view.setUint32(4, images.length);
-  view.setUint32(8, PHOTO_LIMITS.side);
-  view.setUint32(12, PHOTO_LIMITS.side);
-  images.forEach((img, i) => out.set(img, 16 + i * PHOTO_PIXELS));
-  return out;
-}
-
-function idxLabels(labels: readonly number[]): Uint8Array {
-  const out = new Uint8Array(8 + labels.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x00000801);
-  view.setUint32(4, labels.length);
-  out.set(labels, 8);
-  return out;
-}
 
 export interface Built {
   parts: Record<PartName, Uint8Array>;
@@ -191,10 +173,10 @@ export function build(entries: readonly Entry[], naming: Naming, name: string): 
   const labelOf = (e: Entry) => labels.indexOf(e.label);
   return {
     parts: {
-      trainImages: idxImages(train.map((e) => e.image!)),
-      trainLabels: idxLabels(train.map(labelOf)),
-      testImages: idxImages(test.map((e) => e.image!)),
-      testLabels: idxLabels(test.map(labelOf)),
+      trainImages: encodeIdxImages(train.map((e) => e.image!), PHOTO_LIMITS.side, PHOTO_LIMITS.side),
+      trainLabels: encodeIdxLabels(train.map(labelOf)),
+      testImages: encodeIdxImages(test.map((e) => e.image!), PHOTO_LIMITS.side, PHOTO_LIMITS.side),
+      testLabels: encodeIdxLabels(test.map(labelOf)),
     },
     records,
     thumbs,

@@ -3,19 +3,9 @@
  * augmentation, initialiser and dropout seeds), so the same seed gives the same run.
  * mulberry32: tiny, fast, and good enough for shuffling; not for cryptography.
  */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../../src-shared/random';
 
-/** A generator of floats in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** A 32-bit integer from the generator, for seeding other generators or tfjs initialisers. */
 export function nextSeed(rng: Rng): number {

@@ -51,21 +51,80 @@ async function benchGpu(call: Call): Promise<void> {
   table(rows);
 }
 
+/** Main process: the first load (system copy verified, cache written) and a cold load from the cache (a fresh store, as at app start). */
+async function mainProcessLoad(dataDir: string): Promise<{ firstMs: number; coldMs: number }> {
+  const root = join(dataDir, 'datasets');
+  const first = new DatasetStore({ root, systemDirs: defaultSystemDirs(), emit: () => undefined });
+  let t = performance.now();
+  await first.load('fashion-mnist');
+  const firstMs = performance.now() - t;
+  const cold = new DatasetStore({ root, systemDirs: defaultSystemDirs(), emit: () => undefined });
+  t = performance.now();
+  await cold.load('fashion-mnist');
+  return { firstMs, coldMs: performance.now() - t };
+}
+
+/** The dataset's way from the app cache to ready-to-train tensors. */
+async function benchLoadTable(call: Call, firstMs: number, coldMs: number): Promise<void> {
+  const load = await call('benchLoad');
+  console.log('\nDataset: 70,000 Fashion-MNIST images, cold load from the app cache to ready-to-train tensors');
+  table([
+    { step: 'main: first load (verify system copy, write cache)', ms: firstMs },
+    { step: 'main: cold load from cache (fresh store)', ms: coldMs },
+    { step: 'renderer: bytes from main (HTTP test transport)', ms: Number(load['fetchMs']) },
+    { step: 'renderer: upload to tensors + first batch read', ms: Number(load['tensorsMs']) },
+    { step: 'renderer total (target ≤ 1000 ms)', ms: Number(load['totalMs']) },
+  ]);
+}
+
+/** Tailor's training loop against a plain model.fit of the same model, per backend and preset. */
+async function benchTraining(call: Call): Promise<void> {
+  // [backend, batches, batch size, repeats (best of)]
+  const plan: [string, number, number, number][] = quick
+    ? [['wasm', 8, 64, 2]]
+    : [
+        ['wasm', 12, 64, 3],
+        ['webgl', 3, 32, 2],
+        ['webgpu', 3, 32, 2],
+        // The cpu backend trains at a few images/s here: one small batch says enough.
+        ['cpu', 1, 16, 1],
+      ];
+  const rows: Record<string, string | number>[] = [];
+  for (const [backend, batches, size, repeats] of plan) {
+    for (const preset of ['report', 'report-fixed', 'best']) {
+      const r = await call('benchTrain', backend, preset, batches, size, repeats);
+      rows.push({
+        backend,
+        preset,
+        batch: size,
+        'Tailor img/s': Number(r['tailor']),
+        'model.fit img/s': Number(r['fit']),
+        'Tailor / fit': Number(r['tailor']) / Number(r['fit']),
+      });
+      console.log(`  measured ${backend} ${preset}`);
+    }
+  }
+  console.log('\nTraining speed, Tailor loop vs plain model.fit of the same model on the same backend (interleaved, best of the repeats, warm-up excluded)');
+  table(rows);
+}
+
+/** One live prediction per backend. */
+async function benchPrediction(call: Call): Promise<void> {
+  const predict = [];
+  for (const backend of quick ? ['wasm'] : ['webgpu', 'wasm', 'webgl']) {
+    const r = await call('benchPredict', backend);
+    predict.push({ backend, 'median ms': Number(r['medianMs']), 'p90 ms': Number(r['p90Ms']), 'within 16 ms frame': Number(r['medianMs']) <= 16 ? 'yes' : 'no' });
+  }
+  console.log('\nOne live prediction (Tailor best network, 28×28 in, probabilities read back)');
+  table(predict);
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tailor-bench-'));
   try {
-    // 1. Main process: cold load from the app's cache (a fresh store, as at app start).
-    const root1 = join(dataDir, 'datasets');
-    const first = new DatasetStore({ root: root1, systemDirs: defaultSystemDirs(), emit: () => undefined });
-    let t = performance.now();
-    await first.load('fashion-mnist');
-    const firstMs = performance.now() - t;
-    const cold = new DatasetStore({ root: root1, systemDirs: defaultSystemDirs(), emit: () => undefined });
-    t = performance.now();
-    await cold.load('fashion-mnist');
-    const coldMs = performance.now() - t;
+    const { firstMs, coldMs } = await mainProcessLoad(dataDir);
 
-    // 2. Chromium: the rest, through the real renderer transport of the tests.
+    // Chromium: the rest, through the real renderer transport of the tests.
     const port = Number(process.env['TAILOR_E2E_PORT'] ?? 4791);
     const server = await startBridgeServer({
       port,
@@ -96,51 +155,9 @@ async function main(): Promise<void> {
 
       await benchSegment(quick ? 12 : 40);
 
-      const load = await call('benchLoad');
-      console.log('\nDataset: 70,000 Fashion-MNIST images, cold load from the app cache to ready-to-train tensors');
-      table([
-        { step: 'main: first load (verify system copy, write cache)', ms: firstMs },
-        { step: 'main: cold load from cache (fresh store)', ms: coldMs },
-        { step: 'renderer: bytes from main (HTTP test transport)', ms: Number(load['fetchMs']) },
-        { step: 'renderer: upload to tensors + first batch read', ms: Number(load['tensorsMs']) },
-        { step: 'renderer total (target ≤ 1000 ms)', ms: Number(load['totalMs']) },
-      ]);
-
-      // [backend, batches, batch size, repeats (best of)]
-      const plan: [string, number, number, number][] = quick
-        ? [['wasm', 8, 64, 2]]
-        : [
-            ['wasm', 12, 64, 3],
-            ['webgl', 3, 32, 2],
-            ['webgpu', 3, 32, 2],
-            // The cpu backend trains at a few images/s here: one small batch says enough.
-            ['cpu', 1, 16, 1],
-          ];
-      const rows: Record<string, string | number>[] = [];
-      for (const [backend, batches, size, repeats] of plan) {
-        for (const preset of ['report', 'report-fixed', 'best']) {
-          const r = await call('benchTrain', backend, preset, batches, size, repeats);
-          rows.push({
-            backend,
-            preset,
-            batch: size,
-            'Tailor img/s': Number(r['tailor']),
-            'model.fit img/s': Number(r['fit']),
-            'Tailor / fit': Number(r['tailor']) / Number(r['fit']),
-          });
-          console.log(`  measured ${backend} ${preset}`);
-        }
-      }
-      console.log('\nTraining speed, Tailor loop vs plain model.fit of the same model on the same backend (interleaved, best of the repeats, warm-up excluded)');
-      table(rows);
-
-      const predict = [];
-      for (const backend of quick ? ['wasm'] : ['webgpu', 'wasm', 'webgl']) {
-        const r = await call('benchPredict', backend);
-        predict.push({ backend, 'median ms': Number(r['medianMs']), 'p90 ms': Number(r['p90Ms']), 'within 16 ms frame': Number(r['medianMs']) <= 16 ? 'yes' : 'no' });
-      }
-      console.log('\nOne live prediction (Tailor best network, 28×28 in, probabilities read back)');
-      table(predict);
+      await benchLoadTable(call, firstMs, coldMs);
+      await benchTraining(call);
+      await benchPrediction(call);
       const gpu = await page.evaluate(async () => {
         const a = await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter();
         return a ? `${a.info.vendor} ${a.info.architecture} ${a.info.description}`.trim() : 'none';

@@ -5,7 +5,8 @@
  * than the dataset, centred.
  */
 import { grayImage, type GrayImage, type RGBAImage } from './image';
-import { autoSharpen, centre, crop, fitInto, INPUT_SIDE, scaleTo01, toGray, type Box } from './preprocess';
+import { centre, crop, fitInto, INPUT_SIDE, scaleTo01, toGray, type Box } from './preprocess';
+import { autoSharpen } from './sharpen';
 import type { Mask } from './segment';
 
 export interface MaskInputOptions {

@@ -10,11 +10,9 @@ import {
   invertIfLight,
   preprocess,
   scaleTo01,
-  sharpen,
-  autoSharpen,
-  edgeSharpness,
   toGray,
 } from './preprocess';
+import { autoSharpen, edgeSharpness, sharpen } from './sharpen';
 import { mulberry32 } from '../ml/random';
 
 /** An RGBA image filled with `bg`, with rectangles of gray `v` (and optional alpha). */

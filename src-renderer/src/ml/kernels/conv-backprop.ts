@@ -1,0 +1,175 @@
+/**
+ * The convolution gradients for the wasm backend, which has no Conv2DBackpropFilter and a scalar
+ * Conv2DBackpropInput: rebuilt from XNNPACK's convolution and matrix multiply and Tailor's SIMD
+ * kernels (simd.c: im2col, the flipped filter, thin filter gradients). Registered by
+ * ../wasm-kernels.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asTensor, ownData } from './kernel-tensors';
+import { simdFilterGradSmall, simdFlipFilter, simdIm2colTransposed } from './simd-kernels';
+
+type Pair = [number, number];
+type ExplicitPadding = tf.backend_util.ExplicitPadding;
+
+interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  stride: Pair;
+  /** Zero rows/columns added before the input, as the forward convolution used them. */
+  padTop: number;
+  padLeft: number;
+}
+
+/** Attributes shared by both convolution backprop kernels (tfjs-core's attrs, NHWC only). */
+interface ConvBackpropAttrs {
+  strides: number | Pair;
+  pad: 'valid' | 'same' | number | ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function geometry(
+  kernelName: string,
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvBackpropAttrs,
+): ConvGeometry {
+  // wasm's own Conv2D and FusedConv2D refuse NCHW, so no NCHW graph can reach this backprop.
+  if (attrs.dataFormat !== 'NHWC') {
+    throw new Error(`${kernelName} on wasm supports dataFormat 'NHWC' only, got '${attrs.dataFormat}'.`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    stride: [info.strideHeight, info.strideWidth],
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/**
+ * Splits per-axis [before, after] amounts for the two spatial axes (1 and 2) of a 4-D tensor:
+ * negative amounts are cropped off here, the rest is returned as explicit padding that
+ * XNNPACK's convolution applies itself, without materialising a padded copy.
+ */
+function cropToPadding(x: tf.Tensor4D, height: Pair, width: Pair): [tf.Tensor4D, ExplicitPadding] {
+  const [hb, ha] = height;
+  const [wb, wa] = width;
+  const pad: ExplicitPadding = [
+    [0, 0],
+    [Math.max(hb, 0), Math.max(ha, 0)],
+    [Math.max(wb, 0), Math.max(wa, 0)],
+    [0, 0],
+  ];
+  if (hb >= 0 && ha >= 0 && wb >= 0 && wa >= 0) return [x, pad];
+  const [n, h, w, c] = x.shape;
+  const top = Math.max(-hb, 0);
+  const left = Math.max(-wb, 0);
+  const cropped = tf.slice(
+    x,
+    [0, top, left, 0],
+    [n, h - top - Math.max(-ha, 0), w - left - Math.max(-wa, 0), c],
+  );
+  return [cropped, pad];
+}
+
+/**
+ * Inserts (stride − 1) zeros after every row and column of dy, so that the transposed
+ * convolution of a strided conv becomes a stride-1 convolution. The result is
+ * [N, OH·sh, OW·sw, C]: it ends with (stride − 1) zero rows/columns that callers crop.
+ */
+function dilate(dy: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return tf.reshape(spread, [n, oh * sh, ow * sw, c]);
+}
+
+/**
+ * Up to this many rows (KH·KW·Cin) the SIMD kernel computes the filter gradient directly: the
+ * first layer of a 1-channel network (9 rows) is a GEMM too thin for XNNPACK.
+ */
+const DIRECT_MAX_ROWS = 27;
+
+/**
+ * dW[kh, kw, ci, co] = Σ over n, oh, ow of xPadded[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co]:
+ * computed directly for few rows, else as one GEMM of the transposed im2col of x (SIMD kernel,
+ * [KH·KW·Cin, N·OH·OW]) by dy as [N·OH·OW, Cout], on XNNPACK's threads. (The convolution with
+ * batch and channels swapped used before ran at ~1 GFLOP/s for 'same' layers, whose "filter"
+ * is the whole 14×14 output.)
+ */
+export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+  const { filterShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const x = inputs.x;
+  const dy = inputs.dy;
+  if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs x and dy.');
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error('Conv2DBackpropFilter on wasm takes float32 only.');
+  const g = geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs);
+  const rows = g.inChannels * g.filterHeight * g.filterWidth;
+  if (rows <= DIRECT_MAX_ROWS) return simdFilterGradSmall(backend, x, dy, g);
+  return tf.tidy(() => {
+    const pixels = g.batch * g.outHeight * g.outWidth;
+    const columns = asTensor<tf.Rank.R2>(simdIm2colTransposed(backend, x, g), 'columns');
+    const grad = tf.matMul(columns, ownData(tf.reshape(asTensor(dy, 'dy'), [pixels, g.outChannels])));
+    return tf.reshape(grad, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
+  });
+};
+
+/**
+ * dx is the full correlation of dy (dilated by the stride) with the filter rotated 180° and its
+ * in/out channels swapped — a stride-1 convolution that wasm runs through XNNPACK.
+ */
+export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+  const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  return tf.tidy(() => {
+    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
+    const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
+    const g = geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs);
+    const [sh, sw] = g.stride;
+    // Input row h receives dyDilated[h + padTop − kh] · W[kh]: pad KH − 1 − padTop zeros before,
+    // and after as many as make the output H rows long (negative amounts crop instead).
+    const top = g.filterHeight - 1 - g.padTop;
+    const left = g.filterWidth - 1 - g.padLeft;
+    const [source, pad] = cropToPadding(
+      dilate(dy, g.stride),
+      [top, g.inHeight + g.filterHeight - 1 - top - g.outHeight * sh],
+      [left, g.inWidth + g.filterWidth - 1 - left - g.outWidth * sw],
+    );
+    const flipped =
+      filter.dtype === 'float32'
+        ? asTensor<tf.Rank.R4>(simdFlipFilter(backend, filter), 'flipped')
+        : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    return tf.conv2d(source, flipped, 1, pad);
+  });
+};

@@ -43,6 +43,13 @@ export class CorrectionsState {
     return m ? (this.#deps.dataset.statuses.find((s) => s.id === correctionsId(m.classNames)) ?? null) : null;
   }
 
+  /** Why the current model's answers cannot be corrected (null: they can). Photo sets hold 28×28s. */
+  get unavailable(): string | null {
+    const shape = this.#deps.models.current?.info.inputShape;
+    if (!shape) return 'There is no model to correct.';
+    return shape[0] === 28 && shape[1] === 28 ? null : `Corrections are kept as 28×28 photos, and this model takes ${shape[0]}×${shape[1]} images.`;
+  }
+
   /** Photos in it (every one is for training: corrections are few, and all count). */
   get count(): number {
     return this.status?.trainCount ?? 0;
@@ -53,6 +60,7 @@ export class CorrectionsState {
     const model = this.#deps.models.current;
     const label = model?.classNames[classIndex];
     if (!model || label === undefined) return false;
+    if (this.unavailable) return this.#fail(this.unavailable);
     this.busy = true;
     this.error = null;
     try {

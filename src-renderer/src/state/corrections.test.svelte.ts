@@ -98,6 +98,16 @@ describe('corrections', () => {
     expect(h.train.hyper).toMatchObject({ epochs: 15, batchSize: 32, seed: 7 });
   });
 
+  it('refuses, with why, a model whose images are not 28×28 (photo sets hold 28×28s)', async () => {
+    const big = model('m1');
+    const h = harness({ ...big, info: { ...big.info, inputShape: [32, 32, 1] } });
+    expect(h.state.unavailable).toMatch(/this model takes 32×32 images/);
+    expect(await h.state.correct({ ...photo('a.jpg', 0.5), input: new Float32Array(1024) }, 1)).toBe(false);
+    expect(h.state.error).toMatch(/28×28/);
+    expect(h.state.status).toBeNull();
+    expect(harness(model('m1')).state.unavailable).toBeNull();
+  });
+
   it('says why it cannot teach an unsaved model, or without corrections', async () => {
     const unsaved = harness(model(null));
     expect(await unsaved.state.teachAgain()).toBe(false);

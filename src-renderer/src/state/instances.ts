@@ -3,7 +3,9 @@
 import { tailor } from '../api/tailor';
 import { startMlWorker } from '../worker/ml-client';
 import { startPreparePool } from '../worker/prepare-client';
+import { thumbnailOf } from '../browser/thumbnail';
 import { ClassifyState } from './classify.svelte';
+import { CorrectionsState } from './corrections.svelte';
 import { DatasetState } from './dataset.svelte';
 import { MlState } from './ml.svelte';
 import { ModelsState } from './models.svelte';
@@ -27,3 +29,4 @@ export const classify = new ClassifyState();
 /** Two prepare workers: both cores cut photos while the page stays free. */
 export const photoImport = new PhotoImportState({ api: tailor, startPool: () => startPreparePool(2), hash: sha256 });
 export const photoData = new PhotoDataState({ api: tailor, changed: (id, status) => dataset.changed(id, status) });
+export const corrections = new CorrectionsState({ api: tailor, hash: sha256, thumbnail: thumbnailOf, models, dataset, train });

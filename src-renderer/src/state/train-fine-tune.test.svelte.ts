@@ -79,7 +79,7 @@ describe('fine-tuning from a saved model', () => {
     const fm = { ...mapped, classNames: [base.classNames[0]!, 'Other', base.classNames[2]!] };
     const a = await app([base, photos, fm], 'photos');
     a.train.startFrom(a.id);
-    a.train.mixFashion = true;
+    a.train.mixWith = 'fashion-mnist';
     expect(a.train.headKept).toBe(true);
     a.train.hyper = { ...a.train.hyper, epochs: 1, batchSize: 16 };
     await a.train.start();

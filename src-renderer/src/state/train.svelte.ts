@@ -14,7 +14,7 @@ import { referenceFor } from '../ml/report-reference';
 import type { BatchProgress } from '../ml/trainer';
 import { browserNotifier, type Notifier } from '../browser/notify';
 import { newRunId } from '../view-logic/train-view';
-import { DEFAULT_FINE_TUNE, fineTuneHyper, headKeptFor, mixFrom } from '../view-logic/fine-tune';
+import { DEFAULT_FINE_TUNE, fineTuneHyper, headKeptFor, MIX_RATIO, mixFrom } from '../view-logic/fine-tune';
 import type { FineTune } from '../ml/fine-tune';
 import type { MlClient } from '../worker/ml-client';
 import type { MixRequest, TrainPhase, TrainReply } from '../worker/protocol';
@@ -57,8 +57,13 @@ export class TrainState {
   startFromId = $state<string | null>(null);
   /** Frozen first layers and the kept layers' learning-rate factor, with a start-from model. */
   fineTune = $state<FineTune>({ ...DEFAULT_FINE_TUNE });
-  /** Mix Fashion-MNIST into every epoch (its classes the dataset shares), so they are not forgotten. */
-  mixFashion = $state(false);
+  /**
+   * A dataset whose training images (of the classes the run shares, by name) join every epoch of a
+   * fine-tune, `mixRatio` per training image, so what the model knew is not forgotten: Fashion-MNIST
+   * under a photo set, or a model's own dataset when it is taught its corrections. null: none.
+   */
+  mixWith = $state<string | null>(null);
+  mixRatio = $state(MIX_RATIO);
 
   readonly #deps: Required<TrainDeps>;
   #batchListeners = new Set<(p: BatchProgress) => void>();
@@ -153,7 +158,7 @@ export class TrainState {
     let mix: MixRequest | null = null;
     try {
       if (this.startFromId) from = { model: await this.#deps.models.artifacts(this.startFromId), fineTune: clone(this.fineTune) };
-      if (from && this.mixFashion) mix = mixFrom(await this.#deps.dataset.fetch('fashion-mnist'), data.classNames);
+      if (from && this.mixWith) mix = mixFrom(await this.#deps.dataset.fetch(this.mixWith), data.classNames, this.mixRatio);
     } catch (err) {
       this.error = (err as Error).message;
       return null;

@@ -43,16 +43,40 @@ export function fineTuneHyper(headKept: boolean, pixelScale: Hyperparameters['pi
   };
 }
 
+/** A saved model as a choice in a list: its name, marked as the shipped one unless its name says so. */
+export function modelChoiceLabel(m: { name: string; builtIn: boolean }): string {
+  return m.builtIn && !/shipped/i.test(m.name) ? `${m.name} (shipped)` : m.name;
+}
+
 /** Whether a run on `classNames` keeps the output layer of a model of `modelClasses`. */
 export const headKeptFor = (modelClasses: readonly string[], classNames: readonly string[]): boolean => keepsHead(modelClasses, classNames);
+
+/** A dataset as a mix source: its classes, and its label names where labels are folders mapped onto them. */
+export interface MixSourceSet {
+  classNames: readonly string[];
+  labelNames?: readonly string[];
+  allowed?: readonly (readonly number[])[];
+  rows: number;
+  cols: number;
+  train: { images: Uint8Array; labels: Uint8Array };
+}
+
+/**
+ * The class each of a set's labels teaches: the class itself, or for a mapped folder the one class
+ * it allows (a folder allowing several, shoes → Sandal, Sneaker, Ankle boot, has no one class: null).
+ */
+export function mixClassOf(set: Pick<MixSourceSet, 'classNames' | 'labelNames' | 'allowed'>): (string | null)[] {
+  if (!set.labelNames || !set.allowed) return [...set.classNames];
+  return set.allowed.map((a) => (a.length === 1 ? (set.classNames[a[0]!] ?? null) : null));
+}
 
 /**
  * Another dataset's training images as a mix for a run on `classNames`: the images of the classes
  * the run has (matched by name), labelled with the run's class index. Null when none match.
  * The arrays are fresh copies, ready to be transferred to the worker.
  */
-export function mixFrom(other: { classNames: readonly string[]; rows: number; cols: number; train: { images: Uint8Array; labels: Uint8Array } }, classNames: readonly string[], ratio = MIX_RATIO): MixRequest | null {
-  const to = other.classNames.map((c) => classNames.indexOf(c));
+export function mixFrom(other: MixSourceSet, classNames: readonly string[], ratio = MIX_RATIO): MixRequest | null {
+  const to = mixClassOf(other).map((c) => (c === null ? -1 : classNames.indexOf(c)));
   const pixels = other.rows * other.cols;
   const keep: number[] = [];
   other.train.labels.forEach((l, i) => {
@@ -73,4 +97,24 @@ export function mixProblem(otherClasses: readonly string[], classNames: readonly
   if (!sameSize) return 'Fashion-MNIST’s images are not the size of this dataset’s.';
   if (!otherClasses.some((c) => classNames.includes(c))) return 'None of this dataset’s classes is a Fashion-MNIST class, so there is nothing to keep from forgetting.';
   return null;
+}
+
+/** Images from the model's own dataset per epoch when it is taught its corrections: enough to remember by. */
+const TEACH_MIX_IMAGES = 300;
+
+/**
+ * Teaching a model its corrections: its own output layer kept, 15 epochs at 5e-4 in batches of 32,
+ * and its own dataset mixed in at ~300 images an epoch (1–50 per correction), so the few corrected
+ * photos move it without the rest being forgotten.
+ */
+export function teachAgainSettings(pixelScale: Hyperparameters['pixelScale'], seed: number, corrections: number): { hyper: Hyperparameters; mixRatio: number } {
+  const hyper = { ...fineTuneHyper(true, pixelScale, seed), epochs: 15, batchSize: 32 };
+  return { hyper, mixRatio: Math.min(50, Math.max(1, Math.round(TEACH_MIX_IMAGES / Math.max(1, corrections)))) };
+}
+
+/** The Corrections dataset of a set of classes: one per class list, so any model's corrections fit it. */
+export function correctionsId(classNames: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of classNames.join('\n')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return `corrections-${(h >>> 0).toString(16).padStart(8, '0')}`;
 }

@@ -6,9 +6,7 @@ import { decodeImageFile, type DecodeResult } from '../classify/decode';
 import type { RGBAImage } from '../classify/image';
 import { prepareImage, type PrepareOptions } from '../classify/prepare-image';
 import { PHOTO_LIMITS } from '../../../src-shared/limits';
-
-/** Long side of a thumbnail, px: sharp at 48 CSS px on a 2× screen. */
-export const THUMB_SIDE = 96;
+import { THUMB_SIDE } from '../browser/thumbnail';
 
 export type DatasetPhoto =
   | { ok: true; image: Uint8Array; thumb: Uint8Array | null; note: string | null }

@@ -1,6 +1,6 @@
 // The README's screenshots of teaching Tailor your own photos, from the built app on a first launch
 // (fresh data folder, the shipped model), with real photos from ../shared/photos:
-//   docs/screenshot-import.png          the Data view after importing a folder (40 photos a class of train/)
+//   docs/screenshot-import.png          the Data view after importing a folder (100 photos a class of train/)
 //   docs/screenshot-fine-tune.png       the shipped model fine-tuned on it, charts live mid-run
 //   docs/screenshot-classify-photos.png Classify with validation/ photos: the cut outlined, an unsure answer
 // `npx electron-vite build && npx tsx scripts/screenshots-photos.ts` (light theme; about 5 minutes).
@@ -15,7 +15,7 @@ import { startBridgeServer } from '../e2e/server/bridge-server';
 const root = join(import.meta.dirname, '..');
 const photos = join(root, '../shared/photos');
 const out = join(root, 'docs');
-const PER_CLASS = 40;
+const PER_CLASS = 100;
 const EPOCHS = 8;
 
 /** "My clothes": the first PER_CLASS photos (by name) of each class folder of train/, copied. */

@@ -1,7 +1,7 @@
 // The parts of fine-tuning without Svelte: which class each label of a mix source teaches, the mix
 // drawn from a mapped photo set, the Corrections dataset's id, and the settings of "teach again".
 import { describe, expect, it } from 'vitest';
-import { correctionsId, mixClassOf, mixFrom, teachAgainSettings } from './fine-tune';
+import { correctionsId, mixClassOf, mixFrom, modelChoiceLabel, teachAgainSettings } from './fine-tune';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Sandal', 'Sneaker'];
 
@@ -50,5 +50,13 @@ describe('teaching the model its corrections', () => {
     expect(one.mixRatio).toBe(50);
     expect(teachAgainSettings('raw', 3, 20).mixRatio).toBe(15);
     expect(teachAgainSettings('unit', 3, 1000).mixRatio).toBe(1);
+  });
+});
+
+describe('a saved model as a choice', () => {
+  it('is marked as shipped once', () => {
+    expect(modelChoiceLabel({ name: 'Tailor best', builtIn: true })).toBe('Tailor best (shipped)');
+    expect(modelChoiceLabel({ name: 'Tailor best (shipped)', builtIn: true })).toBe('Tailor best (shipped)');
+    expect(modelChoiceLabel({ name: 'Mine', builtIn: false })).toBe('Mine');
   });
 });

@@ -44,7 +44,7 @@ export function fineTuneHyper(headKept: boolean, pixelScale: Hyperparameters['pi
 }
 
 /** A saved model as a choice in a list: its name, marked as the shipped one unless its name says so. */
-export function modelChoiceLabel(m: { name: string; builtIn: boolean }): string {
+export function modelChoiceLabel(m: { name: string; builtIn?: boolean }): string {
   return m.builtIn && !/shipped/i.test(m.name) ? `${m.name} (shipped)` : m.name;
 }
 

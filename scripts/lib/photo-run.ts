@@ -1,19 +1,13 @@
 // One training run on prepared photos with the app's own code (TrainData, Trainer, fine-tune):
 // from a saved model (head kept when the classes are its own, else new) or from scratch,
 // optionally with Fashion-MNIST mixed into every epoch. Used by scripts/measure-own-photos.ts.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FASHION_MNIST_CLASSES } from '../../src-shared/types/dataset';
-import type { ModelMeta } from '../../src-shared/types/model';
 import type { Hyperparameters } from '../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../../src-renderer/src/ml/augment';
 import { TrainData, type MixSource } from '../../src-renderer/src/ml/data';
-import { freezeLeading, keepsHead, modelFromBase } from '../../src-renderer/src/ml/fine-tune';
-import { buildModel } from '../../src-renderer/src/ml/layers';
-import { withClasses } from '../../src-renderer/src/ml/output-layer';
 import { getPreset } from '../../src-renderer/src/ml/presets';
 import { Trainer } from '../../src-renderer/src/ml/trainer';
+import { startingModel } from './model-dir';
 import type { PhotoData } from './photo-dataset';
 
 export interface RunSettings {
@@ -50,30 +44,10 @@ export function hyperOf(s: RunSettings): Hyperparameters {
   };
 }
 
-async function readModelDir(dir: string) {
-  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as ModelMeta;
-  // meta.json written before models knew their classes (the first shipped model) is Fashion-MNIST's.
-  meta.classNames ??= [...FASHION_MNIST_CLASSES];
-  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
-  const weights = new Uint8Array(await readFile(join(dir, 'weights.bin')));
-  return { meta, modelJson, weights };
-}
-
-/** The model to train: the saved one (head kept or new, first layers frozen) or a fresh Tailor best. */
-export async function startingModel(s: RunSettings, classNames: string[]): Promise<tf.LayersModel> {
-  if (!s.from) return buildModel(withClasses(getPreset('best').layers, classNames.length), { seed: s.seed, classes: classNames.length });
-  const { meta, modelJson, weights } = await readModelDir(s.from);
-  const keepHead = keepsHead(meta.classNames, classNames);
-  const model = await modelFromBase({ modelJson, weights }, { keepHead, classes: classNames.length, seed: s.seed });
-  const frozen = freezeLeading(model, s.freezeLayers);
-  console.log(`  from ${s.from}: output layer ${keepHead ? 'kept' : 'new'}${frozen.length ? `, frozen ${frozen.join(', ')}` : ''}`);
-  return model;
-}
-
 /** Trains on the photos (and the mix); progress lines every 20 s and per epoch. */
 export async function fineTuneRun(train: PhotoData, s: RunSettings, mix: Omit<MixSource, 'ratio'> | null): Promise<{ model: tf.LayersModel; ms: number }> {
   const t0 = performance.now();
-  const model = await startingModel(s, train.classNames);
+  const { model } = await startingModel({ from: s.from, layers: getPreset('best').layers, classNames: train.classNames, seed: s.seed, freeze: s.freezeLayers });
   const hyper = hyperOf(s);
   const data = new TrainData(train.images, train.labels, {
     rows: 28,

@@ -19,6 +19,8 @@ const PIXELS = 28 * 28;
 /** One photo of the folder: its 28×28 as bytes (0 = background), or why the app refuses it. */
 export interface PreparedSample {
   path: string;
+  /** SHA-256 of the file. */
+  hash: string;
   folder: string;
   strict: string[];
   lenient: string[];
@@ -97,8 +99,15 @@ export async function preparePhotoFolder(
     }
     const pixels = line.pixels ? new Uint8Array(Buffer.from(line.pixels, 'base64')) : null;
     if (pixels && pixels.length !== PIXELS) throw new Error(`cache entry for ${entry.path} has ${pixels.length} pixels`);
-    samples.push({ path: entry.path, folder: entry.folder, strict: entry.strict, lenient: entry.lenient, pixels, problem: line.problem ?? null });
+    samples.push({ path: entry.path, hash, folder: entry.folder, strict: entry.strict, lenient: entry.lenient, pixels, problem: line.problem ?? null });
     options.onProgress?.(i + 1, entries.length);
   }
   return { folder, samples };
+}
+
+/** SHA-256 over the photos' own SHA-256s in path order: one digest for the set a model learnt from. */
+export function photoSetDigest(samples: readonly PreparedSample[]): string {
+  const h = createHash('sha256');
+  for (const s of [...samples].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`${s.path}\0${s.hash}\n`);
+  return h.digest('hex');
 }

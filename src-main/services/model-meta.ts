@@ -3,7 +3,7 @@
 // written by earlier versions are migrated as they are read (model-meta-migrate.ts).
 import { z } from 'zod';
 import { modelMetaSchema } from '../../src-shared/schemas/model';
-import { hyperparametersSchema } from '../../src-shared/schemas/train';
+import { hyperparametersSchema, photoAugmentSchema } from '../../src-shared/schemas/train';
 import type { DatasetRef, MeasuredOn, ModelMeta, ModelMetaPatch } from '../../src-shared/types/model';
 import type { Hyperparameters } from '../../src-shared/types/train';
 import { TailorError } from './errors';
@@ -36,7 +36,7 @@ const storedHyper = hyperparametersSchema.extend({
   learningRate: num,
   decay: num,
   validationSplit: num,
-  augment: z.strictObject({ shift: num, flip: z.boolean() }),
+  augment: z.strictObject({ shift: num, flip: z.boolean(), photo: photoAugmentSchema.optional() }),
   labelSmoothing: num,
   seed: num,
   patience: num,

@@ -63,11 +63,21 @@ async function readCache(file: string): Promise<Map<string, CacheLine>> {
   return out;
 }
 
+/**
+ * The app's pipeline on one photo file's bytes, in Node: decode (jpeg-js/pngjs into the app's
+ * decodeImageFile) → prepareImage (GrabCut, or the heuristic on a flat border): the model's input
+ * (28×28 in [0, 1]), or the sentence the app refuses the photo with.
+ */
+export async function appInput(bytes: Uint8Array, name: string): Promise<{ ok: true; input: Float32Array } | { ok: false; message: string }> {
+  const decoded = await decodeImageBytes(bytes, name);
+  if (!decoded.ok) return { ok: false, message: decoded.message };
+  const prepared = await prepareImage(new Blob([]), name, { decode: async () => decoded, openCv: loadOpenCvNode });
+  return prepared.ok ? { ok: true, input: prepared.input } : { ok: false, message: prepared.message };
+}
+
 /** The app's pipeline on one photo's bytes: the 28×28 as bytes, or the sentence it refuses with. */
 async function prepareBytes(bytes: Uint8Array, name: string): Promise<Omit<CacheLine, 'hash'>> {
-  const decoded = await decodeImageBytes(bytes, name);
-  if (!decoded.ok) return { problem: decoded.message };
-  const prepared = await prepareImage(new Blob([]), name, { decode: async () => decoded, openCv: loadOpenCvNode });
+  const prepared = await appInput(bytes, name);
   if (!prepared.ok) return { problem: prepared.message };
   const pixels = Uint8Array.from(prepared.input, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
   return { pixels: Buffer.from(pixels).toString('base64') };

@@ -29,6 +29,11 @@ export const photoSetSchema = z.strictObject({
   mapping: z.record(z.string().max(PAYLOAD_LIMITS.name), z.array(z.string().max(PAYLOAD_LIMITS.name)).max(MODEL_LIMITS.classes.max)),
   /** Fashion-MNIST images drawn per photo per epoch (the mix), when it was mixed in. */
   mixRatio: finite.min(0).optional(),
+  /**
+   * Set when the weights are an average of the fine-tuned ones (share `blend`) and the starting
+   * model's (scripts/blend-models.ts): that keeps more of what the start knew.
+   */
+  blend: finite.min(0).max(1).optional(),
 });
 
 const modelMetaFields = {

@@ -50,13 +50,20 @@ async function blend(startDir: string, tunedDir: string, alpha: number): Promise
   if (JSON.stringify(start.meta.classNames) !== JSON.stringify(tuned.meta.classNames)) throw new Error('the two models have different classes');
   const a = await artifactsToModel(start.files);
   const model = await artifactsToModel(tuned.files);
-  const wa = a.getWeights();
-  const wb = model.getWeights();
-  if (wa.length !== wb.length || wa.some((w, i) => w.shape.join() !== wb[i]!.shape.join())) throw new Error('the two models have different networks');
-  const mixed = wa.map((w, i) => tf.tidy(() => tf.add(tf.mul(w, 1 - alpha), tf.mul(wb[i]!, alpha))));
-  model.setWeights(mixed);
-  tf.dispose(mixed);
+  // Layer by layer: a model's flat weight list puts frozen layers' weights last.
+  if (a.layers.length !== model.layers.length) throw new Error('the two models have different networks');
+  model.layers.forEach((layer, l) => {
+    const wa = a.layers[l]!.getWeights();
+    const wb = layer.getWeights();
+    if (wa.length !== wb.length || wa.some((w, i) => w.shape.join() !== wb[i]!.shape.join())) throw new Error('the two models have different networks');
+    const mixed = wa.map((w, i) => tf.tidy(() => tf.add(tf.mul(w, 1 - alpha), tf.mul(wb[i]!, alpha))));
+    layer.setWeights(mixed);
+    tf.dispose(mixed);
+  });
   a.dispose();
+  // A run that froze layers saved them as untrainable (and their weights last): saved models are
+  // stored trainable, with their weights in layer order.
+  for (const layer of model.layers) layer.trainable = true;
   return { model, meta: tuned.meta };
 }
 

@@ -220,6 +220,8 @@ async function main(): Promise<void> {
     ...(sources.photoSet ? { photoSet: sources.photoSet } : {}),
     ...(builtIn ? { builtIn: true } : {}),
   };
+  // Layers frozen for the run (--freeze) are saved trainable, their weights in layer order.
+  for (const layer of model.layers) layer.trainable = true;
   const files = await modelToArtifacts(model);
   // The app's crash-safe folder write: a crash leaves the old model or the new one, never half.
   await writeFolderAtomic(out, {

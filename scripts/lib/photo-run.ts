@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../../src-renderer/src/ml/augment';
 import { TrainData, type MixSource } from '../../src-renderer/src/ml/data';
+import { DEFAULT_FINE_TUNE, FINE_TUNE_HYPER, FINE_TUNE_MAPPED } from '../../src-renderer/src/ml/fine-tune';
 import { getPreset } from '../../src-renderer/src/ml/presets';
 import { Trainer } from '../../src-renderer/src/ml/trainer';
 import { startingModel } from './model-dir';
@@ -25,10 +26,19 @@ export interface RunSettings {
   seed: number;
 }
 
-const COMMON = { batchSize: 64, augment: 'photo', labelSmoothing: 0.1, seed: 42, freezeLayers: 0, baseLrFactor: 1, mixRatio: 0 } as const;
-export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 10, learningRate: 1e-3, baseLrFactor: 0.3 };
-export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3 };
-export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 8, learningRate: 5e-4, baseLrFactor: 0.3, mixRatio: 1 };
+// The app's defaults (ml/fine-tune.ts): what these measurements set them to.
+const COMMON = {
+  batchSize: FINE_TUNE_HYPER.batchSize,
+  augment: 'photo',
+  labelSmoothing: FINE_TUNE_HYPER.labelSmoothing,
+  seed: 42,
+  freezeLayers: DEFAULT_FINE_TUNE.freezeLayers,
+  baseLrFactor: DEFAULT_FINE_TUNE.baseLrFactor,
+  mixRatio: 0,
+} as const;
+export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: FINE_TUNE_HYPER.epochs, learningRate: FINE_TUNE_HYPER.learningRate };
+export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3, baseLrFactor: 1 };
+export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, ...FINE_TUNE_MAPPED };
 
 export function hyperOf(s: RunSettings): Hyperparameters {
   const best = getPreset('best').hyper;

@@ -15,7 +15,6 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { parseClassMap } from '../src-shared/photo-folder';
-import { allowedOf } from '../src-shared/targets';
 import { FASHION_MNIST_CLASSES } from '../src-shared/types/dataset';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
@@ -23,7 +22,7 @@ import { registerThreadedWasm } from './node-wasm-threads';
 import { loadSplit } from './lib/fashion-mnist';
 import { photoData, type Naming, type PhotoData } from './lib/photo-dataset';
 import { preparePhotoFolder } from './lib/photo-set';
-import { predictImages, scoreLabels } from './lib/photo-score';
+import { printPhotoReport, scorePhotos } from './lib/photo-report';
 import { fineTuneRun, MAPPED_SETTINGS, OWN_SCRATCH_SETTINGS, OWN_SETTINGS, type RunSettings } from './lib/photo-run';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -77,23 +76,14 @@ interface Measured {
   minutes: number;
 }
 
-async function score(model: tf.LayersModel, val: PhotoData, allowedStrict: number[][]) {
-  const probs = await predictImages(model, val.images);
-  const flipped = await predictImages(model, val.images, { flip: true });
-  const strict = scoreLabels(probs, val.labels, allowedStrict, val.classNames.length);
-  return { strict, flip: scoreLabels(flipped, val.labels, allowedStrict, val.classNames.length), probs };
-}
-
-async function measure(name: string, train: PhotoData, val: PhotoData, settings: RunSettings, lenientVal?: PhotoData): Promise<Measured> {
-  console.log(`\n== ${name}: ${train.labels.length} training photos, ${val.labels.length} validation photos; ${JSON.stringify(settings)}`);
+async function measure(name: string, train: PhotoData, valDir: string, naming: Naming, settings: RunSettings): Promise<Measured> {
+  console.log(`\n== ${name}: ${train.labels.length} training photos; ${JSON.stringify(settings)}`);
   const fm = settings.mixRatio > 0 ? await loadSplit('train') : null;
   const { model, ms } = await fineTuneRun(train, settings, fm ? { images: fm.images, labels: fm.labels } : null);
-  const allowed = allowedOf(val.classNames.length, val.targets);
-  const { strict, flip, probs } = await score(model, val, allowed);
-  const perLabel = strict.perLabel.map(([r, n], l) => `${val.labelNames[l]} ${pct(r / n)}`).join(', ');
-  console.log(`validation top-1 ${pct(strict.top1)} (flip-averaged ${pct(flip.top1)}), top-3 ${pct(strict.top3)}; per folder: ${perLabel}`);
-  const out: Measured = { name, top1: strict.top1, top1Flip: flip.top1, top3: strict.top3, minutes: ms / 60_000 };
-  if (lenientVal?.targets) out.lenient = scoreLabels(probs, lenientVal.labels, lenientVal.targets.allowed, val.classNames.length).top1;
+  const r = await scorePhotos(model, valDir, naming, train.labelNames);
+  printPhotoReport(valDir, r);
+  const out: Measured = { name, top1: r.top1, top1Flip: r.top1Flip, top3: r.top3, minutes: ms / 60_000 };
+  if (naming.kind === 'mapped') out.lenient = r.top1Lenient;
   if (fm) {
     const test = await loadSplit('test');
     out.fashionMnist = (await evaluate(model, test.images, test.labels, 10)).acc;
@@ -113,24 +103,22 @@ async function main(): Promise<void> {
     if (done % 500 === 0 || done === total) console.log(`  ${what}: ${done}/${total} photos prepared`);
   };
   const trainDir = await preparePhotoFolder(join(args.photos, 'train'), { onProgress: progress('train') });
-  const valDir = await preparePhotoFolder(join(args.photos, 'validation'), { onProgress: progress('validation') });
+  const valDir = join(args.photos, 'validation');
+  await preparePhotoFolder(valDir, { onProgress: progress('validation') });
   const shipped = join(ROOT, 'resources', 'model');
   const results: Measured[] = [];
 
   if (!args.only || args.only === 'own') {
     const train = photoData(trainDir, { kind: 'own' });
-    const val = photoData(valDir, { kind: 'own' }, train.labelNames);
     const base = { ...OWN_SETTINGS, from: shipped, ...args.overrides };
-    results.push(await measure(`own classes (${train.labelNames.length}), ${base.from ? 'fine-tuned from the shipped model' : 'from scratch'}`, train, val, base));
-    if (!args.only) results.push(await measure('own classes, from scratch', train, val, { ...OWN_SCRATCH_SETTINGS }));
+    results.push(await measure(`own classes (${train.labelNames.length}), ${base.from ? 'fine-tuned from the shipped model' : 'from scratch'}`, train, valDir, { kind: 'own' }, base));
+    if (!args.only) results.push(await measure('own classes, from scratch', train, valDir, { kind: 'own' }, { ...OWN_SCRATCH_SETTINGS }));
   }
   if (!args.only || args.only === 'mapped') {
     const naming: Naming = { kind: 'mapped', map, classNames: FASHION_MNIST_CLASSES, lenient: args.lenient };
     const train = photoData(trainDir, naming);
-    const val = photoData(valDir, { ...naming, lenient: false }, train.labelNames);
-    const lenientVal = photoData(valDir, { ...naming, lenient: true }, train.labelNames);
     const settings = { ...MAPPED_SETTINGS, from: shipped, ...args.overrides };
-    results.push(await measure(`mapped folders (${train.labelNames.length}) onto Fashion-MNIST, ${settings.from ? 'fine-tuned' : 'from scratch'}${args.lenient ? ', lenient lists' : ''}`, train, val, settings, lenientVal));
+    results.push(await measure(`mapped folders (${train.labelNames.length}) onto Fashion-MNIST, ${settings.from ? 'fine-tuned' : 'from scratch'}${args.lenient ? ', lenient lists' : ''}`, train, valDir, naming, settings));
   }
 
   console.log('\n| run | top-1 | top-1, flip-averaged | top-3 | top-1 lenient | Fashion-MNIST test | wall time |');

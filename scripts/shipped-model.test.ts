@@ -23,7 +23,10 @@ const TEST_IMAGES = fashionMnistFile('t10k-images-idx3-ubyte.gz');
 const TEST_LABELS = fashionMnistFile('t10k-labels-idx1-ubyte.gz');
 /** Skipped without the dataset on a developer machine; CI installs it, so there it must run. */
 const skip = (!TEST_IMAGES || !TEST_LABELS) && !process.env['CI'];
-/** Issue 6 asks for 93.5%; the shipped model scores 93.89% (README). */
+/**
+ * Issues 6 and 13 ask for 93.5%. The shipped model, which has also learnt from photos
+ * (meta.json photoSet), scores 93.52% (the Fashion-MNIST-only one before it: 93.89%).
+ */
 const FLOOR = 0.935;
 /** Issue 6 asks for 95%. Without `autoSharpen` in preprocessing it was 91.6%. */
 const AGREEMENT_FLOOR = 0.95;

@@ -1,19 +1,14 @@
 // One training run on prepared photos with the app's own code (TrainData, Trainer, fine-tune):
 // from a saved model (head kept when the classes are its own, else new) or from scratch,
 // optionally with Fashion-MNIST mixed into every epoch. Used by scripts/measure-own-photos.ts.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FASHION_MNIST_CLASSES } from '../../src-shared/types/dataset';
-import type { ModelMeta } from '../../src-shared/types/model';
 import type { Hyperparameters } from '../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../../src-renderer/src/ml/augment';
 import { TrainData, type MixSource } from '../../src-renderer/src/ml/data';
-import { freezeLeading, keepsHead, modelFromBase } from '../../src-renderer/src/ml/fine-tune';
-import { buildModel } from '../../src-renderer/src/ml/layers';
-import { withClasses } from '../../src-renderer/src/ml/output-layer';
+import { DEFAULT_FINE_TUNE, FINE_TUNE_HYPER, FINE_TUNE_MAPPED } from '../../src-renderer/src/ml/fine-tune';
 import { getPreset } from '../../src-renderer/src/ml/presets';
 import { Trainer } from '../../src-renderer/src/ml/trainer';
+import { startingModel } from './model-dir';
 import type { PhotoData } from './photo-dataset';
 
 export interface RunSettings {
@@ -31,10 +26,19 @@ export interface RunSettings {
   seed: number;
 }
 
-const COMMON = { batchSize: 64, augment: 'photo', labelSmoothing: 0.1, seed: 42, freezeLayers: 0, baseLrFactor: 1, mixRatio: 0 } as const;
-export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 10, learningRate: 1e-3, baseLrFactor: 0.3 };
-export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3 };
-export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 8, learningRate: 5e-4, baseLrFactor: 0.3, mixRatio: 1 };
+// The app's defaults (ml/fine-tune.ts): what these measurements set them to.
+const COMMON = {
+  batchSize: FINE_TUNE_HYPER.batchSize,
+  augment: 'photo',
+  labelSmoothing: FINE_TUNE_HYPER.labelSmoothing,
+  seed: 42,
+  freezeLayers: DEFAULT_FINE_TUNE.freezeLayers,
+  baseLrFactor: DEFAULT_FINE_TUNE.baseLrFactor,
+  mixRatio: 0,
+} as const;
+export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: FINE_TUNE_HYPER.epochs, learningRate: FINE_TUNE_HYPER.learningRate };
+export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3, baseLrFactor: 1 };
+export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, ...FINE_TUNE_MAPPED };
 
 export function hyperOf(s: RunSettings): Hyperparameters {
   const best = getPreset('best').hyper;
@@ -50,30 +54,10 @@ export function hyperOf(s: RunSettings): Hyperparameters {
   };
 }
 
-async function readModelDir(dir: string) {
-  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as ModelMeta;
-  // meta.json written before models knew their classes (the first shipped model) is Fashion-MNIST's.
-  meta.classNames ??= [...FASHION_MNIST_CLASSES];
-  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
-  const weights = new Uint8Array(await readFile(join(dir, 'weights.bin')));
-  return { meta, modelJson, weights };
-}
-
-/** The model to train: the saved one (head kept or new, first layers frozen) or a fresh Tailor best. */
-export async function startingModel(s: RunSettings, classNames: string[]): Promise<tf.LayersModel> {
-  if (!s.from) return buildModel(withClasses(getPreset('best').layers, classNames.length), { seed: s.seed, classes: classNames.length });
-  const { meta, modelJson, weights } = await readModelDir(s.from);
-  const keepHead = keepsHead(meta.classNames, classNames);
-  const model = await modelFromBase({ modelJson, weights }, { keepHead, classes: classNames.length, seed: s.seed });
-  const frozen = freezeLeading(model, s.freezeLayers);
-  console.log(`  from ${s.from}: output layer ${keepHead ? 'kept' : 'new'}${frozen.length ? `, frozen ${frozen.join(', ')}` : ''}`);
-  return model;
-}
-
 /** Trains on the photos (and the mix); progress lines every 20 s and per epoch. */
 export async function fineTuneRun(train: PhotoData, s: RunSettings, mix: Omit<MixSource, 'ratio'> | null): Promise<{ model: tf.LayersModel; ms: number }> {
   const t0 = performance.now();
-  const model = await startingModel(s, train.classNames);
+  const { model } = await startingModel({ from: s.from, layers: getPreset('best').layers, classNames: train.classNames, seed: s.seed, freeze: s.freezeLayers });
   const hyper = hyperOf(s);
   const data = new TrainData(train.images, train.labels, {
     rows: 28,

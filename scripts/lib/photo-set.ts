@@ -19,6 +19,8 @@ const PIXELS = 28 * 28;
 /** One photo of the folder: its 28×28 as bytes (0 = background), or why the app refuses it. */
 export interface PreparedSample {
   path: string;
+  /** SHA-256 of the file. */
+  hash: string;
   folder: string;
   strict: string[];
   lenient: string[];
@@ -61,11 +63,21 @@ async function readCache(file: string): Promise<Map<string, CacheLine>> {
   return out;
 }
 
+/**
+ * The app's pipeline on one photo file's bytes, in Node: decode (jpeg-js/pngjs into the app's
+ * decodeImageFile) → prepareImage (GrabCut, or the heuristic on a flat border): the model's input
+ * (28×28 in [0, 1]), or the sentence the app refuses the photo with.
+ */
+export async function appInput(bytes: Uint8Array, name: string): Promise<{ ok: true; input: Float32Array } | { ok: false; message: string }> {
+  const decoded = await decodeImageBytes(bytes, name);
+  if (!decoded.ok) return { ok: false, message: decoded.message };
+  const prepared = await prepareImage(new Blob([]), name, { decode: async () => decoded, openCv: loadOpenCvNode });
+  return prepared.ok ? { ok: true, input: prepared.input } : { ok: false, message: prepared.message };
+}
+
 /** The app's pipeline on one photo's bytes: the 28×28 as bytes, or the sentence it refuses with. */
 async function prepareBytes(bytes: Uint8Array, name: string): Promise<Omit<CacheLine, 'hash'>> {
-  const decoded = await decodeImageBytes(bytes, name);
-  if (!decoded.ok) return { problem: decoded.message };
-  const prepared = await prepareImage(new Blob([]), name, { decode: async () => decoded, openCv: loadOpenCvNode });
+  const prepared = await appInput(bytes, name);
   if (!prepared.ok) return { problem: prepared.message };
   const pixels = Uint8Array.from(prepared.input, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
   return { pixels: Buffer.from(pixels).toString('base64') };
@@ -97,8 +109,15 @@ export async function preparePhotoFolder(
     }
     const pixels = line.pixels ? new Uint8Array(Buffer.from(line.pixels, 'base64')) : null;
     if (pixels && pixels.length !== PIXELS) throw new Error(`cache entry for ${entry.path} has ${pixels.length} pixels`);
-    samples.push({ path: entry.path, folder: entry.folder, strict: entry.strict, lenient: entry.lenient, pixels, problem: line.problem ?? null });
+    samples.push({ path: entry.path, hash, folder: entry.folder, strict: entry.strict, lenient: entry.lenient, pixels, problem: line.problem ?? null });
     options.onProgress?.(i + 1, entries.length);
   }
   return { folder, samples };
+}
+
+/** SHA-256 over the photos' own SHA-256s in path order: one digest for the set a model learnt from. */
+export function photoSetDigest(samples: readonly PreparedSample[]): string {
+  const h = createHash('sha256');
+  for (const s of [...samples].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`${s.path}\0${s.hash}\n`);
+  return h.digest('hex');
 }

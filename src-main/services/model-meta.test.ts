@@ -48,16 +48,25 @@ function failure(fn: () => unknown): TailorError {
 }
 
 describe('meta.json of earlier versions', () => {
-  it('the shipped model: Fashion-MNIST with its class names, 28×28×1, pixels /255', async () => {
+  it('the shipped model: Fashion-MNIST with its class names, 28×28×1, pixels /255, and the photos it also learnt from', async () => {
     const json = parseJsonObject(await readFile(join(import.meta.dirname, '../../resources/model/meta.json')), 'meta.json');
-    expect(json.datasetId).toBe('fashion-mnist'); // still the old form on disk: migrated on read
     const meta = parseStoredMeta(json, 'builtin', true, FASHION_IO);
     expect(meta.dataset).toEqual({ id: 'fashion-mnist', name: 'Fashion-MNIST', checksums: rawChecksums });
     expect(meta.classNames).toEqual([...FASHION_MNIST.classNames]);
     expect(meta.inputShape).toEqual([28, 28, 1]);
     expect(meta.hyper.pixelScale).toBe('unit');
+    expect(meta.photoSet?.mapping['shoes']).toEqual(['Sandal', 'Sneaker', 'Ankle boot']);
+    expect(meta.photoSet?.photos).toBeGreaterThan(2000);
+    expect(meta.hyper.augment.photo).toBeDefined();
     expect(meta).not.toHaveProperty('datasetId');
     expect(meta).not.toHaveProperty('pixelScaleAssumed');
+  });
+
+  it('the first shipped model’s meta.json (datasetId, no class names) is migrated on read', () => {
+    const meta = parseStoredMeta(legacyMeta({ id: 'builtin', datasetId: 'fashion-mnist', datasetChecksums: rawChecksums }), 'builtin', true, FASHION_IO);
+    expect(meta.dataset).toEqual({ id: 'fashion-mnist', name: 'Fashion-MNIST', checksums: rawChecksums });
+    expect(meta.classNames).toEqual([...FASHION_MNIST.classNames]);
+    expect(meta).not.toHaveProperty('datasetId');
   });
 
   it('an imported dataset keeps its recorded checksums; class names are 0…n−1 from the outputs', () => {

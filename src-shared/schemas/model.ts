@@ -16,6 +16,26 @@ export { datasetRefSchema } from './common';
 /** [rows, cols, channels] of one input image; Tailor's models take one grey channel. */
 export const inputShapeSchema = z.tuple([intIn(MODEL_LIMITS.side), intIn(MODEL_LIMITS.side), z.literal(MODEL_LIMITS.channels)]);
 
+/**
+ * Photos a model also learnt from (`npm run train -- --photos DIR --map classes.json`): where they
+ * were, how many, a digest of their files, and which classes each folder allowed.
+ */
+export const photoSetSchema = z.strictObject({
+  folder: z.string().max(300),
+  photos: z.number().int().min(0),
+  /** SHA-256 over the photos' own SHA-256s, in path order. */
+  sha256: z.string().max(64),
+  /** Folder → the classes that counted as right for its photos (classes.json, strict or lenient). */
+  mapping: z.record(z.string().max(PAYLOAD_LIMITS.name), z.array(z.string().max(PAYLOAD_LIMITS.name)).max(MODEL_LIMITS.classes.max)),
+  /** Fashion-MNIST images drawn per photo per epoch (the mix), when it was mixed in. */
+  mixRatio: finite.min(0).optional(),
+  /**
+   * Set when the weights are an average of the fine-tuned ones (share `blend`) and the starting
+   * model's (scripts/blend-models.ts): that keeps more of what the start knew.
+   */
+  blend: finite.min(0).max(1).optional(),
+});
+
 const modelMetaFields = {
   name: nameSchema,
   preset: z.string().max(64),
@@ -35,6 +55,8 @@ const modelMetaFields = {
   pixelScaleAssumed: z.boolean().optional(),
   /** Imported without Tailor's meta.json: the dataset and class names were inferred from its shape. */
   datasetAssumed: z.boolean().optional(),
+  /** Photos learnt from besides `dataset` (the shipped model: ../shared/photos/train). */
+  photoSet: photoSetSchema.optional(),
 };
 
 /** What the app records beside every model (meta.json in the model's folder). */

@@ -171,6 +171,30 @@ describe('TrainData with several classes per label and a mixed set', () => {
     d.dispose();
   });
 
+  it('bends only the main set’s images with photo augmentation: mixed-in images get the shift and flip alone', async () => {
+    const d = mixed();
+    const photo = { scale: 0.3, aspect: 0.2, rotate: 20, contrast: 0.3, gamma: 0.6, blur: 1, edge: 0.5 };
+    const order = d.epochOrder();
+    const batch = tf.tidy(() => d.trainBatch(order, 0, d.trainCount, { opts: { shift: 0, flip: false, photo }, rng: mulberry32(3) }));
+    const [x, y] = await Promise.all([batch.xs.data(), batch.ys.array()]);
+    let mixRows = 0;
+    let bentMain = 0;
+    for (let i = 0; i < d.trainCount; i++) {
+      const row = Array.from(x.subarray(i * 16, (i + 1) * 16));
+      const fromMix = y[i]!.filter((v) => v === 1).length === 1;
+      if (fromMix) {
+        mixRows++;
+        // Untouched: still one flat level, one of the mix's (100–129)/255.
+        expect(Math.max(...row) - Math.min(...row)).toBeLessThan(1e-6);
+        expect(row[0]! * 255).toBeGreaterThan(99.5);
+      } else if (Math.max(...row) - Math.min(...row) > 1e-3) bentMain++;
+    }
+    expect(mixRows).toBe(23);
+    expect(bentMain).toBeGreaterThan(10);
+    tf.dispose([order, batch]);
+    d.dispose();
+  });
+
   it('refuses a mix of another image size, with labels beyond the classes, or without a ratio', () => {
     const base = { images: mixImages, labels: mixLabels, ratio: 1 };
     expect(() => new TrainData(main.images, mainLabels, { ...opts, targets, mix: { ...base, images: mixImages.subarray(1) } })).toThrow(/mixed set/);

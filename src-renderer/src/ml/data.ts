@@ -91,6 +91,10 @@ export class TrainData {
   private readonly mixPerEpoch: number;
   private readonly shuffleRng: Rng;
   private readonly mixRng: Rng;
+  /** Images of the main set (indices below this); the mix's follow. */
+  private readonly mainCount: number;
+  /** Each epoch order's indices on the host, to tell mix rows from the main set's without a device read. */
+  private readonly hostOrders = new WeakMap<tf.Tensor1D, Int32Array>();
   private disposed = false;
 
   constructor(
@@ -119,6 +123,7 @@ export class TrainData {
     const valCount = Math.floor(used * opts.validationSplit);
     if (used - valCount < 1) throw new RangeError('No images left to train on');
     const m = mix?.labels.length ?? 0;
+    this.mainCount = n;
     this.mixIdx = Int32Array.from({ length: m }, (_, i) => n + i);
     this.mixPerEpoch = mix ? Math.min(m, Math.round(mix.ratio * (used - valCount))) : 0;
     this.valCount = valCount;
@@ -154,7 +159,9 @@ export class TrainData {
       order[i] = order[j]!;
       order[j] = t;
     }
-    return tf.tensor1d(order, 'int32');
+    const tensor = tf.tensor1d(order, 'int32');
+    this.hostOrders.set(tensor, order);
+    return tensor;
   }
 
   /** Rows [start, start+size) of `order`. Call inside tf.tidy. */
@@ -165,7 +172,9 @@ export class TrainData {
     // Photo augmentation works on [0, 1]; a 'raw' model's 0–255 go there and back.
     const divisor = byteDivisor(this.opts.pixelScale ?? 'unit');
     const unit = divisor === 1 && augment.opts.photo ? tf.div(raw.xs, 255) as tf.Tensor4D : raw.xs;
-    const moved = augmentBatch(unit, augment.opts, augment.rng);
+    const host = this.hostOrders.get(order);
+    const plain = host && this.mixPerEpoch > 0 ? (row: number) => host[start + row]! >= this.mainCount : undefined;
+    const moved = augmentBatch(unit, augment.opts, augment.rng, plain);
     return { ...raw, xs: unit === raw.xs ? moved : tf.mul(moved, 255) as tf.Tensor4D };
   }
 

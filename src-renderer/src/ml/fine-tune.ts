@@ -8,6 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFiles } from '../../../src-shared/types/model';
+import type { Hyperparameters } from '../../../src-shared/types/train';
+import { DEFAULT_PHOTO_AUGMENT } from './augment';
 import { artifactsToModel } from './serialize';
 import { mulberry32, nextSeed } from './random';
 
@@ -20,6 +22,23 @@ export interface FineTune {
 
 /** Measured on ../shared/photos (scripts/measure-own-photos.ts, notes in README). */
 export const DEFAULT_FINE_TUNE: FineTune = { freezeLayers: 0, baseLrFactor: 0.3 };
+
+/**
+ * The run's hyperparameters for a fine-tune on photos (over the preset's), as measured on
+ * ../shared/photos by scripts/measure-own-photos.ts: small batches (a few thousand photos give few
+ * steps), label smoothing, photo-like augmentation on, and — with Fashion-MNIST mixed in under
+ * mapped folders — `mixRatio` of its images per photo each epoch.
+ */
+export const FINE_TUNE_HYPER = {
+  epochs: 10,
+  learningRate: 1e-3,
+  batchSize: 64,
+  labelSmoothing: 0.1,
+  augment: { shift: 1, flip: true, photo: DEFAULT_PHOTO_AUGMENT },
+} as const satisfies Partial<Hyperparameters>;
+
+/** Mapped folders: the learning rate (lower: the output layer is kept) and Fashion-MNIST's share. */
+export const FINE_TUNE_MAPPED = { epochs: 8, learningRate: 5e-4, mixRatio: 1 } as const;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

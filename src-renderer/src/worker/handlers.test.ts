@@ -186,6 +186,8 @@ describe('MlWorker fine-tuning', () => {
     });
     expect(reply.startedFrom).toEqual({ headKept: true, frozen: ['conv2d_1'] });
     expect(reply.info.classes).toBe(3);
+    // Saved as an ordinary model: the layer frozen for the run is trainable in its model.json.
+    expect(JSON.stringify(reply.model.modelJson)).not.toContain('"trainable":false');
     // Test rows are the labels, columns the classes; the last batch report counts the mixed images too.
     expect(reply.test.confusion.map((r) => r.length)).toEqual([3, 3]);
     const batches = h.events.filter((e) => e.event === 'batch').map((e) => e.payload as { seen: number });

@@ -45,6 +45,9 @@ export async function runTrainJob(req: TrainRequest, d: WorkerDataset, hooks: Tr
     data.dispose(); // frees the uploaded training set before the test pass (finally repeats it harmlessly)
     phase('testing');
     const test = await testModel(model, d, req, hooks.onEvalProgress);
+    // Layers frozen for a fine-tune are saved trainable (their weights in layer order), so the
+    // saved model trains like any other when it is the start of the next run.
+    for (const layer of model.layers) layer.trainable = true;
     const files = await modelToArtifacts(model);
     const reply = replyOf(result, test, model.countParams(), files);
     return { reply: made.startedFrom ? { ...reply, startedFrom: made.startedFrom } : reply, model };

@@ -21,27 +21,93 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
  * With other work on the machine, wall time says how busy it was; CPU time says what the import costs.
  */
 function cpuSeconds(): number | null {
-  const TICKS = 100; // USER_HZ on Linux
   try {
-    const stats = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .flatMap((pid) => {
-        try {
-          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-          return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-        } catch {
-          return []; // ended meanwhile
-        }
-      });
-    const ours = new Set([process.pid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const s of stats) if (!ours.has(s.pid) && ours.has(s.ppid)) grew = ours.add(s.pid).size > 0;
+    let ticks = 0;
+    for (const pid of ourPids()) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // ended meanwhile
+      }
     }
-    return stats.filter((s) => ours.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0) / TICKS;
+    return ticks / 100; // USER_HZ on Linux
   } catch {
     return null;
   }
+}
+
+/** Our processes (this one and its descendants) as found in /proc. */
+function ourPids(): number[] {
+  const parents = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      parents.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) if (!ours.has(pid) && ours.has(ppid)) grew = ours.add(pid).size > 0;
+  }
+  return [...ours];
+}
+
+/**
+ * CPU ticks per thread of our processes, sampled every second (a thread that ends keeps its last
+ * sample): where the import's CPU goes, by thread name (the page's main thread, the prepare
+ * workers' "DedicatedWorker" threads, Chromium's own, the bridge server's).
+ */
+function threadSampler(): { stop: () => Map<string, number> } {
+  const last = new Map<string, { name: string; ticks: number }>();
+  const sample = (): void => {
+    for (const pid of ourPids()) {
+      let kind = 'node';
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (/chrom/i.test(cmd.split('\0')[0] ?? '')) kind = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+      } catch {
+        continue;
+      }
+      let tids: string[] = [];
+      try {
+        tids = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue;
+      }
+      for (const tid of tids) {
+        try {
+          const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          const name = `${kind}:${raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'))}`;
+          const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+          const ticks = Number(f[11]) + Number(f[12]);
+          const key = `${pid}/${tid}`;
+          last.set(key, { name, ticks });
+        } catch {
+          // ended meanwhile
+        }
+      }
+    }
+  };
+  sample();
+  const baseline = new Map([...last].map(([k, v]) => [k, v.ticks]));
+  const timer = setInterval(sample, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      const byName = new Map<string, number>();
+      for (const [key, { name, ticks }] of last) {
+        const used = (ticks - (baseline.get(key) ?? 0)) / 100;
+        const group = name.replace(/\d+$/, '');
+        if (used > 0) byName.set(group, (byName.get(group) ?? 0) + used);
+      }
+      return byName;
+    },
+  };
 }
 
 const server = await startBridgeServer({ port: 0, rendererDir: join(root, 'out/renderer'), resourcesDir: join(root, 'resources') });
@@ -66,11 +132,13 @@ try {
   // Preparing (the worker pool) and saving (one photos:add, committed by main).
   const load0 = loadavg()[0]!;
   const cpu0 = cpuSeconds();
+  const threads = process.env['THREADS'] ? threadSampler() : null;
   await start.click();
   const done = page.getByTestId('photo-import-done');
   await done.waitFor({ timeout: 1_800_000 });
   const t2 = performance.now();
   const cpu1 = cpuSeconds();
+  const byThread = threads?.stop() ?? null;
   const summary = (await done.innerText()).trim();
   const photos = Number(/(\d[\d,]*) photos? added/.exec(summary)?.[1]?.replace(/,/g, '') ?? 0);
 
@@ -86,6 +154,10 @@ try {
     console.log(`the same work on ${cores} otherwise idle cores: about ${seconds((cpu / cores) * 1000 + (t1 - t0))} with reading`);
   }
   console.log(`the app says: ${summary}`);
+  if (byThread) {
+    const top = [...byThread].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`CPU by thread (THREADS=1): ${top.map(([n, s]) => `${n} ${s.toFixed(1)} s (${((s / photos) * 1000).toFixed(0)} ms a photo)`).join('; ')}`);
+  }
 } finally {
   await browser.close();
   await server.close();

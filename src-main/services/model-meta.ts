@@ -36,7 +36,6 @@ const storedHyper = hyperparametersSchema.extend({
   learningRate: num,
   decay: num,
   validationSplit: num,
-  // A fine-tune of photos records the photo augmentation it trained with.
   augment: z.strictObject({ shift: num, flip: z.boolean(), photo: photoAugmentSchema.optional() }),
   labelSmoothing: num,
   seed: num,

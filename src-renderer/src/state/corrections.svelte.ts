@@ -6,7 +6,7 @@
 import type { TailorApi } from '../../../src-shared/contract';
 import type { DatasetStatus } from '../../../src-shared/types/dataset';
 import { unwrap } from '../api/result';
-import { correctionsId, teachAgainSettings } from '../view-logic/fine-tune';
+import { correctionsId, teachAgainSettings, teachMixSource } from '../view-logic/fine-tune';
 import { toBytes } from '../worker/dataset-photo';
 import type { CurrentModel } from './current-model';
 import type { TrainState } from './train.svelte';
@@ -98,7 +98,7 @@ export class CorrectionsState {
       train.startFrom(model.id);
       const settings = teachAgainSettings(model.info.pixelScale, train.hyper.seed, status.trainCount);
       train.hyper = settings.hyper;
-      train.mixWith = model.dataset.id && model.dataset.id !== status.id ? model.dataset.id : null;
+      train.mixWith = teachMixSource({ classNames: model.classNames, datasetId: model.dataset.id || null }, dataset.statuses);
       train.mixRatio = settings.mixRatio;
       await train.start();
       if (train.error) return this.#fail(train.error);

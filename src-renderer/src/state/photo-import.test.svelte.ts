@@ -108,6 +108,30 @@ describe('importing a folder of photos', () => {
     expect(prepared).toEqual(['hat/new.jpg']);
   });
 
+  it('shows progress at most every 250 ms while preparing (each update repaints), and all of it at the end', async () => {
+    let clock = 0;
+    const seen: (number | undefined)[] = [];
+    let atSave: unknown = null;
+    const pool = fakePool([]);
+    const state: PhotoImportState = new PhotoImportState({
+      api: { ...api, photos: { ...api.photos, add: (req) => ((atSave = state.progress), api.photos.add(req)) } },
+      startPool: () => {
+        const p = pool();
+        return { ...p, forDataset: (blob, name) => (seen.push(state.progress?.done), p.forDataset(blob, name)) };
+      },
+      hash: sha256,
+      now: () => (clock += 100), // every photo done reads the clock once: 100 ms a photo
+    });
+    await state.open(pickFolder(), []);
+    state.mode = 'own';
+    await state.start();
+    const shown = [...new Set(seen)];
+    expect(shown.length).toBeGreaterThan(5);
+    expect(shown.length).toBeLessThan(20); // 34 photos at 100 ms: an update every third photo or so
+    expect(shown).toEqual([...shown].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    expect(atSave).toEqual({ done: 34, total: 34, failed: 1 });
+  });
+
   it('a cancelled import sends nothing and keeps the plan', async () => {
     const prepared: string[] = [];
     const state = new PhotoImportState({ api, startPool: fakePool(prepared, 5), hash: sha256 });

@@ -1,7 +1,7 @@
 // The parts of fine-tuning without Svelte: which class each label of a mix source teaches, the mix
 // drawn from a mapped photo set, the Corrections dataset's id, and the settings of "teach again".
 import { describe, expect, it } from 'vitest';
-import { correctionsId, mixClassOf, mixFrom, modelChoiceLabel, teachAgainSettings } from './fine-tune';
+import { correctionsId, mixClassOf, mixFrom, modelChoiceLabel, teachAgainSettings, teachMixSource } from './fine-tune';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Sandal', 'Sneaker'];
 
@@ -41,6 +41,18 @@ describe('teaching the model its corrections', () => {
     expect(correctionsId(CLASSES)).toMatch(/^corrections-[0-9a-f]{8}$/);
     expect(correctionsId([...CLASSES])).toBe(correctionsId(CLASSES));
     expect(correctionsId(CLASSES.slice().reverse())).not.toBe(correctionsId(CLASSES));
+  });
+
+  it('mixes in the model’s own dataset, or for a model already taught, another of exactly its classes', () => {
+    const statuses = [
+      { id: correctionsId(CLASSES), classNames: CLASSES, ready: true },
+      { id: 'other', classNames: ['T-shirt/top', 'Trouser'], ready: true },
+      { id: 'broken', classNames: CLASSES, ready: false },
+      { id: 'photos', classNames: CLASSES, ready: true },
+    ];
+    expect(teachMixSource({ classNames: CLASSES, datasetId: 'mine' }, statuses)).toBe('mine');
+    expect(teachMixSource({ classNames: CLASSES, datasetId: correctionsId(CLASSES) }, statuses)).toBe('photos');
+    expect(teachMixSource({ classNames: CLASSES, datasetId: null }, statuses.slice(0, 3))).toBeNull();
   });
 
   it('keeps the output layer’s recipe and mixes ~300 own images an epoch, 1 to 50 per correction', () => {

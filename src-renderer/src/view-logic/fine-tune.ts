@@ -118,3 +118,18 @@ export function correctionsId(classNames: readonly string[]): string {
   for (const ch of classNames.join('\n')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return `corrections-${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
+
+/**
+ * The dataset mixed in when a model is taught its corrections, so it keeps what it knew: the one it
+ * was trained on; for a model already taught (trained on the Corrections dataset itself), another
+ * ready dataset of exactly its classes (the set it was tuned on first, or Fashion-MNIST). Null: none.
+ */
+export function teachMixSource(
+  model: { classNames: readonly string[]; datasetId: string | null },
+  statuses: readonly { id: string; classNames: readonly string[]; ready: boolean }[],
+): string | null {
+  const corrections = correctionsId(model.classNames);
+  if (model.datasetId && model.datasetId !== corrections) return model.datasetId;
+  const same = (names: readonly string[]): boolean => names.length === model.classNames.length && names.every((c, i) => c === model.classNames[i]);
+  return statuses.find((s) => s.id !== corrections && s.ready && same(s.classNames))?.id ?? null;
+}

@@ -6,26 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { asTensor, ownData } from './kernel-tensors';
-import { simdFilterGradSmall, simdFlipFilter, simdIm2colTransposed } from './simd-kernels';
+import { simdFilterGradSmall, simdFlipFilter, simdIm2colTransposed, type FilterGradGeometry } from './simd-kernels';
 
 type Pair = [number, number];
 type ExplicitPadding = tf.backend_util.ExplicitPadding;
 
-interface ConvGeometry {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  stride: Pair;
-  /** Zero rows/columns added before the input, as the forward convolution used them. */
-  padTop: number;
-  padLeft: number;
-}
+/** Where the forward convolution read its input (padTop/padLeft: zero rows/columns added before it). */
+type ConvGeometry = FilterGradGeometry;
 
 /** Attributes shared by both convolution backprop kernels (tfjs-core's attrs, NHWC only). */
 interface ConvBackpropAttrs {

@@ -12,14 +12,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { writeFolderAtomic } from '../src-main/services/atomic';
 import { parseClassMap } from '../src-shared/photo-folder';
 import { FASHION_MNIST_CLASSES } from '../src-shared/types/dataset';
 import type { ModelMeta } from '../src-shared/types/model';
 import { evaluate } from '../src-renderer/src/ml/evaluate';
 import { artifactsToModel, modelToArtifacts } from '../src-renderer/src/ml/serialize';
 import { loadSplit } from './lib/fashion-mnist';
-import { readModelDir } from './lib/model-dir';
+import { readModelDir, writeModelDir } from './lib/model-dir';
 import { printPhotoReport, scorePhotos } from './lib/photo-report';
 import { readFile } from 'node:fs/promises';
 
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
     ...(builtIn ? { builtIn: true } : {}),
   };
   const files = await modelToArtifacts(model);
-  await writeFolderAtomic(args.out, { 'model.json': JSON.stringify(files.modelJson), 'weights.bin': files.weights, 'meta.json': `${JSON.stringify(out, null, 2)}\n` });
+  await writeModelDir(args.out, files, out);
   console.log(`wrote ${args.out}`);
   model.dispose();
 }

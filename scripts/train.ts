@@ -14,7 +14,6 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { writeFolderAtomic } from '../src-main/services/atomic';
 import type { ModelMeta } from '../src-shared/types/model';
 import type { Hyperparameters } from '../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../src-renderer/src/ml/augment';
@@ -27,7 +26,7 @@ import { Trainer } from '../src-renderer/src/ml/trainer';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 import { registerThreadedWasm } from './node-wasm-threads';
 import { DATA_DIR } from './lib/fashion-mnist';
-import { startingModel, type Start } from './lib/model-dir';
+import { startingModel, writeModelDir, type Start } from './lib/model-dir';
 import { printPhotoReport, scorePhotos } from './lib/photo-report';
 import { loadSources, type Sources } from './lib/train-sources';
 
@@ -223,12 +222,7 @@ async function main(): Promise<void> {
   // Layers frozen for the run (--freeze) are saved trainable, their weights in layer order.
   for (const layer of model.layers) layer.trainable = true;
   const files = await modelToArtifacts(model);
-  // The app's crash-safe folder write: a crash leaves the old model or the new one, never half.
-  await writeFolderAtomic(out, {
-    'model.json': JSON.stringify(files.modelJson),
-    'weights.bin': files.weights,
-    'meta.json': `${JSON.stringify(meta, null, 2)}\n`,
-  });
+  await writeModelDir(out, files, meta);
   console.log(`wrote ${out} (weights ${(files.weights.byteLength / 1e6).toFixed(2)} MB)`);
   model.dispose();
 }

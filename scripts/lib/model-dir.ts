@@ -8,6 +8,7 @@ import type { LayerSpec } from '../../src-shared/types/train';
 import { freezeLeading, keepsHead, modelFromBase } from '../../src-renderer/src/ml/fine-tune';
 import { buildModel } from '../../src-renderer/src/ml/layers';
 import { withClasses } from '../../src-renderer/src/ml/output-layer';
+import { writeFolderAtomic } from '../../src-main/services/atomic';
 import type { ModelFiles, ModelMeta } from '../../src-shared/types/model';
 
 export async function readModelDir(dir: string): Promise<{ meta: ModelMeta; files: ModelFiles }> {
@@ -17,6 +18,15 @@ export async function readModelDir(dir: string): Promise<{ meta: ModelMeta; file
   const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<string, unknown>;
   const weights = new Uint8Array(await readFile(join(dir, 'weights.bin')));
   return { meta, files: { modelJson, weights } };
+}
+
+/** Writes a model folder with the app's crash-safe folder write: a crash leaves the old model or the new one, never half. */
+export async function writeModelDir(dir: string, files: ModelFiles, meta: ModelMeta): Promise<void> {
+  await writeFolderAtomic(dir, {
+    'model.json': JSON.stringify(files.modelJson),
+    'weights.bin': files.weights,
+    'meta.json': `${JSON.stringify(meta, null, 2)}\n`,
+  });
 }
 
 export interface Start {

@@ -36,7 +36,7 @@ const USAGE = `Usage: npm run train -- --preset <${PRESETS.map((p) => p.id).join
   [--epochs N] [--batch N] [--seed N] [--limit N] [--patience N] [--lr RATE] [--smoothing E] [--val-split F]
   [--backend wasm|cpu] [--threads N (wasm; default: all cores)] [--data DIR] [--name NAME]
   [--init DIR (start from a saved model: fine-tune)] [--freeze N] [--base-lr FACTOR]
-  [--photos DIR (one folder per class) --map classes.json [--lenient] [--mix R] | --own-classes]
+  [--photos DIR (one folder per class) --map classes.json [--lenient] [--mix R] [--photo-repeat N] | --own-classes]
   [--photo-augment] [--val-photos DIR (report on these photos at the end)]`;
 
 function parse() {
@@ -63,6 +63,7 @@ function parse() {
       map: { type: 'string' },
       lenient: { type: 'boolean', default: false },
       mix: { type: 'string' },
+      'photo-repeat': { type: 'string' },
       'own-classes': { type: 'boolean', default: false },
       'photo-augment': { type: 'boolean', default: false },
       'val-photos': { type: 'string' },
@@ -117,6 +118,7 @@ function parse() {
       lenient: values.lenient,
       ownClasses: values['own-classes'],
       mix: values.mix === undefined ? null : num('mix', values.mix, 1, (n) => n > 0, 'a number above 0'),
+      photoRepeat: int('photo-repeat', values['photo-repeat'], 1, 1),
     },
   };
 }

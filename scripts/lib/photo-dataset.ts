@@ -46,3 +46,19 @@ export function photoData(prepared: PreparedFolder, naming: Naming, labelNames =
   const targets = mappedTargets(labelNames.map((name) => ({ name, classes: classesOf(name) })), naming.classNames);
   return { images, labels, classNames: [...naming.classNames], targets, labelNames, refused };
 }
+
+/**
+ * The photos' images and labels `times` times over, so a few thousand photos weigh more beside
+ * 60,000 Fashion-MNIST images in joint training (each copy is augmented anew by the trainer).
+ * Labels index `targets` per folder, so the targets hold for every copy.
+ */
+export function repeatPhotos(photos: Pick<PhotoData, 'images' | 'labels'>, times: number): { images: Uint8Array; labels: Uint8Array } {
+  if (!Number.isInteger(times) || times < 1) throw new RangeError(`photos repeat a whole number of times (≥ 1), got ${times}`);
+  const images = new Uint8Array(photos.images.length * times);
+  const labels = new Uint8Array(photos.labels.length * times);
+  for (let t = 0; t < times; t++) {
+    images.set(photos.images, t * photos.images.length);
+    labels.set(photos.labels, t * photos.labels.length);
+  }
+  return { images, labels };
+}

@@ -9,7 +9,7 @@ import { FASHION_MNIST_CLASSES, type PartName } from '../../src-shared/types/dat
 import type { DatasetRef, ModelMeta } from '../../src-shared/types/model';
 import type { MixSource } from '../../src-renderer/src/ml/data';
 import { fashionMnistChecksums, loadSplit, type Split } from './fashion-mnist';
-import { photoData, type Naming, type PhotoData } from './photo-dataset';
+import { photoData, repeatPhotos, type Naming, type PhotoData } from './photo-dataset';
 import { photoSetDigest, preparePhotoFolder, type PreparedFolder } from './photo-set';
 
 export interface SourceOptions {
@@ -20,6 +20,8 @@ export interface SourceOptions {
   ownClasses: boolean;
   /** Fashion-MNIST images per photo per epoch; null: all of Fashion-MNIST every epoch. */
   mix: number | null;
+  /** Each photo this many times per epoch (augmented anew each time): photos weigh more beside 60,000 Fashion-MNIST images. */
+  photoRepeat: number;
 }
 
 export interface Sources {
@@ -79,10 +81,11 @@ export async function loadSources(o: SourceOptions): Promise<Sources> {
   if (!naming) throw new Error('--photos needs --map classes.json (folders onto Fashion-MNIST classes) or --own-classes');
   const photos = photoData(prepared, naming);
   const fm = await loadSplit('train', o.dataDir);
-  const ratio = o.mix ?? fm.labels.length / photos.labels.length;
+  const main = repeatPhotos(photos, o.photoRepeat);
+  const ratio = o.mix ?? fm.labels.length / main.labels.length;
   return {
     classNames: photos.classNames,
-    main: { images: photos.images, labels: photos.labels, rows: 28, cols: 28, targets: photos.targets! },
+    main: { ...main, rows: 28, cols: 28, targets: photos.targets! },
     mix: { images: fm.images, labels: fm.labels, ratio },
     test: await loadSplit('test', o.dataDir),
     dataset: await fashionMnistRef(o.dataDir),
@@ -91,3 +94,4 @@ export async function loadSources(o: SourceOptions): Promise<Sources> {
     naming,
   };
 }
+

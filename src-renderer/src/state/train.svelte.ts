@@ -14,7 +14,7 @@ import { referenceFor } from '../ml/report-reference';
 import type { BatchProgress } from '../ml/trainer';
 import { browserNotifier, type Notifier } from '../browser/notify';
 import { newRunId } from '../view-logic/train-view';
-import { DEFAULT_FINE_TUNE, fineTuneHyper, headKeptFor, MIX_RATIO, mixFrom } from '../view-logic/fine-tune';
+import { DEFAULT_FINE_TUNE, fineTunedName, fineTuneHyper, headKeptFor, MIX_RATIO, mixFrom } from '../view-logic/fine-tune';
 import type { FineTune } from '../ml/fine-tune';
 import type { MlClient } from '../worker/ml-client';
 import type { MixRequest, TrainPhase, TrainReply } from '../worker/protocol';
@@ -177,7 +177,7 @@ export class TrainState {
     if (from) hyper.pixelScale = from.model.meta.hyper.pixelScale; // a model is fed as it was trained
     return {
       id: this.#deps.newRunId(),
-      name: from ? `${from.model.meta.name} tuned on ${data.name}` : this.edited ? `${this.preset.name} (custom)` : this.preset.name,
+      name: from ? fineTunedName(from.model.meta.name, data.name) : this.edited ? `${this.preset.name} (custom)` : this.preset.name,
       preset: this.runPreset,
       layers: clone(this.runLayers),
       hyper,

@@ -1,7 +1,7 @@
 // The parts of fine-tuning without Svelte: which class each label of a mix source teaches, the mix
 // drawn from a mapped photo set, the Corrections dataset's id, and the settings of "teach again".
 import { describe, expect, it } from 'vitest';
-import { correctionsId, mixClassOf, mixFrom, modelChoiceLabel, teachAgainSettings, teachMixSource } from './fine-tune';
+import { correctionsId, fineTunedName, mixClassOf, mixFrom, modelChoiceLabel, teachAgainSettings, teachMixSource } from './fine-tune';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Sandal', 'Sneaker'];
 
@@ -70,5 +70,30 @@ describe('a saved model as a choice', () => {
     expect(modelChoiceLabel({ name: 'Tailor best', builtIn: true })).toBe('Tailor best (shipped)');
     expect(modelChoiceLabel({ name: 'Tailor best (shipped)', builtIn: true })).toBe('Tailor best (shipped)');
     expect(modelChoiceLabel({ name: 'Mine', builtIn: false })).toBe('Mine');
+  });
+});
+
+describe('the name of a fine-tuned model', () => {
+  it('says what it started from and what it learnt, without the start\'s score', () => {
+    expect(fineTunedName('Tailor best (shipped)', 'My photos')).toBe('Tailor best (shipped) tuned on My photos');
+    expect(fineTunedName('Tailor best (shipped) tuned on My photos · 74.8%', 'Holiday')).toBe('Tailor best (shipped) tuned on My photos tuned on Holiday');
+  });
+
+  it('counts teaching the same set again instead of repeating it', () => {
+    const once = fineTunedName('Mine · 80.0%', 'Corrections for My photos');
+    const twice = fineTunedName(`${once} · 81.2%`, 'Corrections for My photos');
+    const thrice = fineTunedName(`${twice} · 82.0%`, 'Corrections for My photos');
+    expect([once, twice, thrice]).toEqual([
+      'Mine tuned on Corrections for My photos',
+      'Mine tuned on Corrections for My photos (2×)',
+      'Mine tuned on Corrections for My photos (3×)',
+    ]);
+  });
+
+  it('stays short enough for its saved model\'s " · 93.5%" to fit the 120-character name limit', () => {
+    let name = 'A model with a rather long name that somebody typed';
+    for (const set of ['Photos of the garden shed', 'Photos from the attic boxes', 'Photos of the winter coats']) name = `${fineTunedName(name, set)} · 90.0%`;
+    expect(name.length).toBeLessThanOrEqual(120);
+    expect(name).toMatch(/… · 90\.0%$/);
   });
 });

@@ -3,6 +3,7 @@
 // 10 epochs, a kept one at 5e-4 for 8; the kept layers at 0.3× the rate; photo augmentation on),
 // whether the model's output layer is kept, and Fashion-MNIST as a mix under a photo set, its
 // labels turned into the run's classes by name.
+import { PAYLOAD_LIMITS } from '../../../src-shared/limits';
 import type { Hyperparameters } from '../../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../ml/augment';
 import { keepsHead } from '../ml/fine-tune';
@@ -46,6 +47,21 @@ export function fineTuneHyper(headKept: boolean, pixelScale: Hyperparameters['pi
 /** A saved model as a choice in a list: its name, marked as the shipped one unless its name says so. */
 export function modelChoiceLabel(m: { name: string; builtIn?: boolean }): string {
   return m.builtIn && !/shipped/i.test(m.name) ? `${m.name} (shipped)` : m.name;
+}
+
+/** Room a run's name leaves for the " · 93.5%" its saved model gets (names stop at 120 characters). */
+const RUN_NAME_MAX = PAYLOAD_LIMITS.name - ' · 100.0%'.length;
+
+/**
+ * The name of a run that fine-tunes `baseName` on `dataName`: "Shipped tuned on My photos". The
+ * base's score is dropped (the new model gets its own), and teaching the same set again counts
+ * instead of growing: "… tuned on Corrections for My photos (3×)". Cut to fit the name limit.
+ */
+export function fineTunedName(baseName: string, dataName: string): string {
+  const base = baseName.replace(/ · \d+(?:\.\d+)?%$/, '');
+  const again = /^(.+) tuned on (.+?)(?: \((\d+)×\))?$/.exec(base);
+  const name = again && again[2] === dataName ? `${again[1]} tuned on ${dataName} (${Number(again[3] ?? 1) + 1}×)` : `${base} tuned on ${dataName}`;
+  return name.length <= RUN_NAME_MAX ? name : `${name.slice(0, RUN_NAME_MAX - 1)}…`;
 }
 
 /** Whether a run on `classNames` keeps the output layer of a model of `modelClasses`. */

@@ -66,6 +66,7 @@ describe('fine-tuning from a saved model', () => {
     await a.train.start();
     expect(a.train.error).toBeNull();
     expect(a.train.outcome?.startedFrom).toEqual({ headKept: false, frozen: [] });
+    expect(a.train.validates).toBe(false); // the set's held-out photos score it: no validation curves
     const saved = a.fake.models.get(a.train.savedModelId!)!.meta;
     expect(saved).toMatchObject({ preset: 'fine-tune', classNames: ['caps', 'socks'], dataset: { id: 'mine' }, name: expect.stringMatching(/^Shipped tuned on Mine · /) });
     expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 0.3 } });

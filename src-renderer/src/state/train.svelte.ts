@@ -46,6 +46,8 @@ export class TrainState {
   phase = $state<RunPhase>('idle');
   progress = $state.raw<BatchProgress | null>(null);
   history = $state.raw<EpochMetrics[]>([]);
+  /** Whether the run in view holds out validation images (else its chart has no validation curves). */
+  validates = $state(true);
   outcome = $state.raw<TrainReply | null>(null);
   savedModelId = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -166,6 +168,7 @@ export class TrainState {
     this.outcome = null;
     this.savedModelId = null;
     this.history = [];
+    this.validates = this.hyper.validationSplit > 0;
     this.progress = null;
     this.memory = [];
     this.phase = 'preparing';

@@ -33,6 +33,11 @@ describe('epoch series', () => {
     expect(pointsOf([{ ...epoch(1, null), loss: Number.NaN }], 'loss')).toEqual([]);
   });
 
+  it('has no validation curves (nor their legend) for a run that holds out no validation images', () => {
+    expect(epochSeries(history, null, false).map((x) => x.label)).toEqual(['Train loss', 'Train accuracy']);
+    expect(epochSeries([], REPORT_REFERENCE, false).filter((x) => x.kind === 'validation')).toEqual([]);
+  });
+
   it("adds the report's published loss and accuracy at the epochs it published, and no others", () => {
     const s = epochSeries(history, REPORT_REFERENCE);
     const published = s.filter((x) => x.kind === 'reference');

@@ -39,14 +39,19 @@ export interface EpochSeries {
   points: Point[];
 }
 
-/** The Train view's epoch chart: the run's four curves, then the reference's points when there is one. */
-export function epochSeries(history: readonly EpochMetrics[], reference: PublishedReference | null): EpochSeries[] {
-  const series: EpochSeries[] = [
+/**
+ * The Train view's epoch chart: the run's four curves (two when the run holds out no validation
+ * images, as a fine-tune on photos does: no legend for curves that never come), then the
+ * reference's points when there is one.
+ */
+export function epochSeries(history: readonly EpochMetrics[], reference: PublishedReference | null, validation = true): EpochSeries[] {
+  const curves: EpochSeries[] = [
     { label: 'Train loss', axis: 'loss', kind: 'train', points: pointsOf(history, 'loss') },
     { label: 'Validation loss', axis: 'loss', kind: 'validation', points: pointsOf(history, 'valLoss') },
     { label: 'Train accuracy', axis: 'acc', kind: 'train', points: pointsOf(history, 'acc') },
     { label: 'Validation accuracy', axis: 'acc', kind: 'validation', points: pointsOf(history, 'valAcc') },
   ];
+  const series = validation ? curves : curves.filter((s) => s.kind !== 'validation');
   if (!reference) return series;
   return [
     ...series,

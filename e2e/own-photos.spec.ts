@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect, openApp } from './fixtures';
 import { startBridgeServer } from './server/bridge-server';
 import { FASHION_MNIST_CLASSES } from '../src-shared/types/dataset';
@@ -51,6 +51,16 @@ async function cutOf(page: Page): Promise<{ segments: number; percent: number }>
   return { segments: Number(await canvas.getAttribute('data-outline-segments')), percent: Number(await canvas.getAttribute('data-garment-percent')) };
 }
 
+/** A rectangle over the middle 60% × 60% of the photo in view (where the garment lies): re-cuts it. */
+async function drawCutRectangle(page: Page, result: Locator): Promise<void> {
+  await result.getByTestId('cut-tool-rect').click();
+  const box = (await result.getByTestId('cut-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 8 });
+  await page.mouse.up();
+}
+
 test('dropped real photos are cut and classified; a rectangle cuts one again and classifies it again', async ({ page }) => {
   test.setTimeout(240_000);
   const close = await firstLaunch(page);
@@ -77,12 +87,7 @@ test('dropped real photos are cut and classified; a rectangle cuts one again and
   const barsBefore = await result.getByTestId('file-bars').innerText();
 
   // A rectangle over the middle of the photo (60% × 60%, where the garment lies): the cut stays inside it.
-  await result.getByTestId('cut-tool-rect').click();
-  const box = (await result.getByTestId('cut-canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 8 });
-  await page.mouse.up();
+  await drawCutRectangle(page, result);
   await expect(result.getByTestId('cut-reset')).toBeVisible();
   await expect.poll(async () => (await cutOf(page)).percent, { timeout: 60_000 }).not.toBe(before.percent);
   await expect(result.getByTestId('file-recutting')).toHaveCount(0, { timeout: 60_000 });
@@ -152,6 +157,13 @@ test('imports a folder of own classes, fine-tunes the shipped model, classifies 
   const second = (await answer.innerText()).trim() === 'hat' ? 'pants' : 'hat';
   await page.getByTestId('correct-class').selectOption({ label: second });
   await page.getByTestId('correct-add').click();
+  await expect(page.getByTestId('corrections-count')).toHaveText('2 photos');
+
+  // Re-cut after correcting: the stored 28×28 is the earlier cut's until this cut is stored in its place.
+  await drawCutRectangle(page, page.getByTestId('image-result'));
+  await expect(page.getByTestId('correct-stale')).toContainText(`In Corrections as ${second}`, { timeout: 60_000 });
+  await page.getByTestId('correct-update').click();
+  await expect(page.getByTestId('correct-done')).toHaveText(`In Corrections as ${second}`);
   await expect(page.getByTestId('corrections-count')).toHaveText('2 photos');
 
   // Review: the Data view shows the Corrections dataset with both photos under their classes.

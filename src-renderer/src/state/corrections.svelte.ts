@@ -26,8 +26,11 @@ export interface CorrectionsDeps {
 }
 
 export class CorrectionsState {
-  /** File name → the class it was corrected to, in this session (what the view shows as done). */
-  corrected = $state.raw<ReadonlyMap<string, string>>(new Map());
+  /**
+   * File name → the class it was corrected to in this session, and the 28×28 stored with it: a
+   * photo re-cut since then (a new input) shows its correction as kept with the earlier cut.
+   */
+  corrected = $state.raw<ReadonlyMap<string, { label: string; input: Float32Array }>>(new Map());
   busy = $state(false);
   teaching = $state(false);
   error = $state<string | null>(null);
@@ -50,6 +53,12 @@ export class CorrectionsState {
     return shape[0] === 28 && shape[1] === 28 ? null : `Corrections are kept as 28×28 photos, and this model takes ${shape[0]}×${shape[1]} images.`;
   }
 
+  /** The class a photo was corrected to and whether it was stored with the cut it has now (null: not corrected). */
+  correctionOf(name: string, input: Float32Array | null): { label: string; current: boolean } | null {
+    const done = this.corrected.get(name);
+    return done ? { label: done.label, current: done.input === input } : null;
+  }
+
   /** Photos in it (every one is for training: corrections are few, and all count). */
   get count(): number {
     return this.status?.trainCount ?? 0;
@@ -69,7 +78,7 @@ export class CorrectionsState {
       const name = `Corrections for ${model.dataset.name || model.name}`.slice(0, 120);
       const item = { path: file.name.slice(-512), hash, split: 'train' as const, label, image: toBytes(file.input), ...(thumb ? { thumb } : {}) };
       const status = await unwrap(this.#deps.api.photos.add({ id, name, classNames: [...model.classNames], items: [item], replace: true }));
-      this.corrected = new Map([...this.corrected, [file.name, label]]);
+      this.corrected = new Map([...this.corrected, [file.name, { label, input: file.input }]]);
       await this.#deps.dataset.changed(id, status);
       return true;
     } catch (err) {

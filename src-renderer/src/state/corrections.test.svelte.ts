@@ -74,9 +74,13 @@ describe('corrections', () => {
   it('a corrected photo joins the Corrections dataset of the model’s classes, and a second correction replaces it', async () => {
     const h = harness(model('m1'));
     expect(h.state.count).toBe(0);
-    expect(await h.state.correct(photo('bed/shirt.jpg', 0.5), 2)).toBe(true);
+    const shirt = photo('bed/shirt.jpg', 0.5);
+    expect(await h.state.correct(shirt, 2)).toBe(true);
     expect(h.state.status).toMatchObject({ id: correctionsId(CLASSES), name: 'Corrections for My photos', trainCount: 1 });
-    expect(h.state.corrected.get('bed/shirt.jpg')).toBe('Shirt');
+    expect(h.state.correctionOf('bed/shirt.jpg', shirt.input)).toEqual({ label: 'Shirt', current: true });
+    // Re-cut since (a new 28×28): the stored correction is the earlier cut's.
+    expect(h.state.correctionOf('bed/shirt.jpg', new Float32Array(784))).toEqual({ label: 'Shirt', current: false });
+    expect(h.state.correctionOf('floor/tee.jpg', shirt.input)).toBeNull();
     await h.state.correct(photo('bed/shirt.jpg', 0.5), 1);
     await h.state.correct(photo('floor/tee.jpg', 1), 0);
     expect(h.state.count).toBe(2);

@@ -62,11 +62,12 @@ describe('fine-tuning from a saved model', () => {
     expect(a.train.headKept).toBe(false);
     expect(a.train.hyper).toMatchObject({ epochs: 10, learningRate: 1e-3, batchSize: 64, augment: { photo: expect.any(Object) } });
     expect(a.train.runLayers.at(-1)).toMatchObject({ type: 'dense', units: 2 });
+    expect(a.train.validates).toBe(false); // the set's held-out photos score it: no validation curves
     a.train.hyper = { ...a.train.hyper, epochs: 1, batchSize: 16 };
     await a.train.start();
     expect(a.train.error).toBeNull();
     expect(a.train.outcome?.startedFrom).toEqual({ headKept: false, frozen: [] });
-    expect(a.train.validates).toBe(false); // the set's held-out photos score it: no validation curves
+    expect(a.train.validates).toBe(false);
     const saved = a.fake.models.get(a.train.savedModelId!)!.meta;
     expect(saved).toMatchObject({ preset: 'fine-tune', classNames: ['caps', 'socks'], dataset: { id: 'mine' }, name: expect.stringMatching(/^Shipped tuned on Mine · /) });
     expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 0.3 } });

@@ -46,8 +46,7 @@ export class TrainState {
   phase = $state<RunPhase>('idle');
   progress = $state.raw<BatchProgress | null>(null);
   history = $state.raw<EpochMetrics[]>([]);
-  /** Whether the run in view holds out validation images (else its chart has no validation curves). */
-  validates = $state(true);
+  #runValidates = $state(true);
   outcome = $state.raw<TrainReply | null>(null);
   savedModelId = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -94,6 +93,12 @@ export class TrainState {
   readonly preset = $derived(getPreset(this.presetId));
   readonly edited = $derived(JSON.stringify(this.layers) !== JSON.stringify(withClasses(this.preset.layers, this.classes)));
   readonly running = $derived(this.phase !== 'idle');
+  /**
+   * Whether the run in view (or, before one, the run the form describes) holds out validation
+   * images: a fine-tune on photos does not (the set's held-out photos score it), so its chart has
+   * no validation curves.
+   */
+  readonly validates = $derived(this.running || this.history.length > 0 ? this.#runValidates : this.hyper.validationSplit > 0);
   /** A published curve to show beside the epochs in view: the run's preset's, or before any run the selection's. */
   readonly reference = $derived(referenceFor(this.runPreset ?? (this.edited ? 'custom' : this.presetId)));
 
@@ -168,7 +173,7 @@ export class TrainState {
     this.outcome = null;
     this.savedModelId = null;
     this.history = [];
-    this.validates = this.hyper.validationSplit > 0;
+    this.#runValidates = this.hyper.validationSplit > 0;
     this.progress = null;
     this.memory = [];
     this.phase = 'preparing';

@@ -22,7 +22,8 @@ export class DatasetState {
   lockedBy = $state<string | null>(null);
   readonly #api: DatasetApi;
   #unsubscribe: (() => void) | null = null;
-  #pending: Promise<DatasetPayload | null> | null = null;
+  /** The load in flight, and the dataset it is for. */
+  #pending: { id: string; done: Promise<DatasetPayload | null> } | null = null;
 
   constructor(api: DatasetApi) {
     this.#api = api;
@@ -40,29 +41,45 @@ export class DatasetState {
     }
   }
 
-  /** Loads the selected dataset's pixels once (concurrent callers share the request). */
+  /**
+   * Loads the selected dataset's pixels once (concurrent callers share the request). A load that
+   * another selection overtook (Fashion-MNIST still loading at start-up when an import selects its
+   * new set) never shows its pixels: its callers get the selected dataset's.
+   */
   ensureLoaded(): Promise<DatasetPayload | null> {
-    if (this.data?.id === this.selectedId) return Promise.resolve(this.data);
-    this.#pending ??= this.#load().finally(() => (this.#pending = null));
-    return this.#pending;
+    const id = this.selectedId;
+    if (this.data?.id === id) return Promise.resolve(this.data);
+    if (this.#pending?.id !== id) {
+      const pending = {
+        id,
+        done: this.#load(id).finally(() => {
+          if (this.#pending === pending) this.#pending = null;
+        }),
+      };
+      this.#pending = pending;
+    }
+    return this.#pending.done;
   }
 
-  async #load(): Promise<DatasetPayload | null> {
+  async #load(id: string): Promise<DatasetPayload | null> {
     this.loading = true;
     this.error = null;
     const t0 = performance.now();
     try {
-      const payload = await unwrap(this.#api.datasets.load(this.selectedId));
+      const payload = await unwrap(this.#api.datasets.load(id));
+      if (id !== this.selectedId) return this.ensureLoaded();
       this.data = payload;
       this.loadMs = performance.now() - t0;
       await this.refresh();
       return payload;
     } catch (err) {
+      if (id !== this.selectedId) return this.ensureLoaded();
       this.error = (err as Error).message;
       await this.refresh();
       return null;
     } finally {
-      this.loading = false;
+      // Still loading when this load was overtaken by another that is in flight.
+      this.loading = this.#pending !== null && this.#pending.id !== id;
     }
   }
 

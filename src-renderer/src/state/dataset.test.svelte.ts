@@ -22,6 +22,25 @@ describe('DatasetState', () => {
     expect(state.loadMs).not.toBeNull();
   });
 
+  it('shows the dataset selected while another was still loading, never the overtaken one', async () => {
+    const { fake, state } = setup();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = fake.api.datasets.load;
+    fake.api.datasets.load = async (id) => {
+      if (id === 'toy') await gate; // the start-up load, slow on a busy machine
+      return load(id);
+    };
+    const first = state.ensureLoaded();
+    const selected = state.select('other'); // an import selects its new set meanwhile
+    release();
+    expect((await first)?.id).toBe('other');
+    await selected;
+    expect(state.data?.id).toBe('other');
+    expect(state.loading).toBe(false);
+    expect(state.error).toBeNull();
+  });
+
   it('shows why a dataset could not be loaded', async () => {
     const { state } = setup();
     await state.select('missing');

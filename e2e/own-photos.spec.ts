@@ -51,13 +51,13 @@ async function cutOf(page: Page): Promise<{ segments: number; percent: number }>
   return { segments: Number(await canvas.getAttribute('data-outline-segments')), percent: Number(await canvas.getAttribute('data-garment-percent')) };
 }
 
-/** A rectangle over the middle 60% × 60% of the photo in view (where the garment lies): re-cuts it. */
-async function drawCutRectangle(page: Page, result: Locator): Promise<void> {
+/** A rectangle `margin` inside each edge of the photo in view (0.2: the middle 60% × 60%): re-cuts it. */
+async function drawCutRectangle(page: Page, result: Locator, margin = 0.2): Promise<void> {
   await result.getByTestId('cut-tool-rect').click();
   const box = (await result.getByTestId('cut-canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.move(box.x + box.width * margin, box.y + box.height * margin);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 8 });
+  await page.mouse.move(box.x + box.width * (1 - margin), box.y + box.height * (1 - margin), { steps: 8 });
   await page.mouse.up();
 }
 
@@ -159,8 +159,9 @@ test('imports a folder of own classes, fine-tunes the shipped model, classifies 
   await page.getByTestId('correct-add').click();
   await expect(page.getByTestId('corrections-count')).toHaveText('2 photos');
 
-  // Re-cut after correcting: the stored 28×28 is the earlier cut's until this cut is stored in its place.
-  await drawCutRectangle(page, page.getByTestId('image-result'));
+  // Re-cut after correcting (a rectangle 5% inside the edges, around the whole garment): the stored
+  // 28×28 is the earlier cut's until this cut is stored in its place.
+  await drawCutRectangle(page, page.getByTestId('image-result'), 0.05);
   await expect(page.getByTestId('correct-stale')).toContainText(`In Corrections as ${second}`, { timeout: 60_000 });
   await page.getByTestId('correct-update').click();
   await expect(page.getByTestId('correct-done')).toHaveText(`In Corrections as ${second}`);

@@ -2,7 +2,7 @@
 // (fresh data folder, the shipped model), with real photos from ../shared/photos:
 //   docs/screenshot-import.png          the Data view after importing a folder (train/, as a user's own photos)
 //   docs/screenshot-fine-tune.png       the shipped model fine-tuned on it, charts live mid-run
-//   docs/screenshot-classify-photos.png Classify with validation/ photos: the cut outlined, an unsure answer
+//   docs/screenshot-classify-photos.png Classify with validation/ photos: the cut outlined (an unsure answer when there is one)
 // `npx electron-vite build && npx tsx scripts/screenshots-photos.ts` (light theme; about 15 minutes on 2 busy cores).
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';

@@ -87,6 +87,10 @@ const CASES: ConvCase[] = [
   { x: [2, 8, 8, 32], filter: [5, 5, 32, 4], strides: 2, pad: 1, dimRoundingMode: 'ceil' },
   { x: [2, 6, 9, 16], filter: [3, 2, 16, 4], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [2, 5, 5, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+  // The report CNN's second and third layers: input gradients by GEMM and col2im (input ≥ 1.25×
+  // the output's pixels).
+  { x: [3, 13, 13, 8], filter: [3, 3, 8, 4], strides: 1, pad: 'valid' },
+  { x: [4, 5, 5, 16], filter: [3, 3, 16, 4], strides: 1, pad: 'valid' },
 ];
 
 const describeCase = (c: ConvCase): string =>

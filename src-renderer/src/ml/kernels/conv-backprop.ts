@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { asTensor, ownData } from './kernel-tensors';
-import { simdFilterGradSmall, simdFlipFilter, simdIm2colTransposed, type FilterGradGeometry } from './simd-kernels';
+import { simdCol2im, simdFilterGradSmall, simdFlipFilter, simdIm2colTransposed, type FilterGradGeometry } from './simd-kernels';
 
 type Pair = [number, number];
 type ExplicitPadding = tf.backend_util.ExplicitPadding;
@@ -114,7 +114,8 @@ const DIRECT_MAX_ROWS = 27;
  * computed directly for few rows, else as one GEMM of the transposed im2col of x (SIMD kernel,
  * [KH·KW·Cin, N·OH·OW]) by dy as [N·OH·OW, Cout], on XNNPACK's threads. (The convolution with
  * batch and channels swapped used before ran at ~1 GFLOP/s for 'same' layers, whose "filter"
- * is the whole 14×14 output.)
+ * is the whole 14×14 output. Splitting the GEMM's long K into blocks of 2,048 pixels, so that
+ * XNNPACK's operands stay in L2, made a step slower: 192 → 230 ms median, report CNN, batch 128.)
  */
 export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { filterShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -134,8 +135,23 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) 
 };
 
 /**
+ * The input gradient takes the GEMM route (dy · Wᵀ, then col2im) when the input has this many
+ * times the output's pixels or more: the correlation route multiplies over the whole padded input.
+ */
+const COL2IM_MIN_RATIO = 1.25;
+
+/** dx as dy [P, Cout] times the filter [KH·KW·Cin, Cout] transposed, added back by col2im. */
+function inputGradByGemm(backend: unknown, dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const window = g.filterHeight * g.filterWidth * g.inChannels;
+  const cols = tf.matMul(tf.reshape(dy, [pixels, g.outChannels]), tf.reshape(filter, [window, g.outChannels]), false, true);
+  return asTensor<tf.Rank.R4>(simdCol2im(backend, cols, g), 'dx');
+}
+
+/**
  * dx is the full correlation of dy (dilated by the stride) with the filter rotated 180° and its
- * in/out channels swapped — a stride-1 convolution that wasm runs through XNNPACK.
+ * in/out channels swapped — a stride-1 convolution that wasm runs through XNNPACK — or, where the
+ * output is much smaller than the input ('valid', strided), a GEMM and col2im.
  */
 export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
@@ -143,6 +159,9 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) =
     const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
     const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
     const g = geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs);
+    if (dy.dtype === 'float32' && filter.dtype === 'float32' && g.inHeight * g.inWidth >= COL2IM_MIN_RATIO * g.outHeight * g.outWidth) {
+      return inputGradByGemm(backend, dy, filter, g);
+    }
     const [sh, sw] = g.stride;
     // Input row h receives dyDilated[h + padTop − kh] · W[kh]: pad KH − 1 − padTop zeros before,
     // and after as many as make the output H rows long (negative amounts crop instead).

@@ -239,26 +239,25 @@ export const simdReluGrad: tf.KernelFunc = (args) => {
   return dx;
 };
 
+/** Arguments shared by im2col and col2im: the input's pointer and the convolution's geometry. */
+function geometryArgs(g: FilterGradGeometry): [number, number, number, number, number, number, number, number, number, number, number, number] {
+  return [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.filterHeight, g.filterWidth, g.stride[0], g.stride[1], g.padTop, g.padLeft];
+}
+
 /** The transposed im2col of x for a convolution: [KH·KW·Cin, N·OH·OW], zeros in the padding. */
 export function simdIm2colTransposed(backendArg: unknown, x: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
   const backend = backendArg as WasmBackendLike;
   const rows = g.filterHeight * g.filterWidth * g.inChannels;
   const out = backend.makeOutput([rows, g.batch * g.outHeight * g.outWidth], 'float32');
-  simdFor(backend).im2col_transposed(
-    offsetOf(backend, x),
-    offsetOf(backend, out),
-    g.batch,
-    g.inHeight,
-    g.inWidth,
-    g.inChannels,
-    g.outHeight,
-    g.outWidth,
-    g.filterHeight,
-    g.filterWidth,
-    g.stride[0],
-    g.stride[1],
-    g.padTop,
-    g.padLeft,
-  );
+  simdFor(backend).im2col_transposed(offsetOf(backend, x), offsetOf(backend, out), ...geometryArgs(g));
   return out;
 }
+
+/** dx [N, H, W, Cin] from the gradient of the im2col matrix, cols [N·OH·OW, KH·KW·Cin]. */
+export function simdCol2im(backendArg: unknown, cols: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+  const backend = backendArg as WasmBackendLike;
+  const dx = backend.makeOutput([g.batch, g.inHeight, g.inWidth, g.inChannels], 'float32');
+  simdFor(backend).col2im_add(offsetOf(backend, cols), offsetOf(backend, dx), ...geometryArgs(g));
+  return dx;
+}
+

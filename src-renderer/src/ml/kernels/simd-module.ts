@@ -25,6 +25,10 @@ export interface SimdExports {
     x: number, out: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
   ): void;
+  col2im_add(
+    cols: number, dx: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
+    fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
+  ): void;
   flip_filter(w: number, out: number, kh: number, kw: number, cin: number, cout: number): void;
 }
 

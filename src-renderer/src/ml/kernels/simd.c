@@ -316,3 +316,37 @@ void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32
       }
     }
 }
+
+/*
+ * col2im: the input gradient from the gradient of the im2col matrix. cols is [P, KH·KW·Cin] for
+ * output pixels p = (b, oy, ox) (dy as [P, Cout] times the filter as [KH·KW·Cin, Cout],
+ * transposed); each row is added back onto the input pixels its window read:
+ * dx[b, oy·sh + kh − pt, ox·sw + kw − pl, :] += cols[p, (kh·KW + kw)·Cin : +Cin]; the padding's
+ * share is dropped. A 'valid' convolution whose output is much smaller than its input (13×13 →
+ * 11×11, 5×5 → 3×3) needs fewer multiplies this way than as a full correlation over padded dy.
+ */
+EXPORT(col2im_add)
+void col2im_add(const f32 *cols, f32 *dx, i32 n, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 fh, i32 fw,
+                i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
+  zero(dx, n * h * w * cin);
+  const i32 c4 = cin & ~3, window = fh * fw * cin;
+  for (i32 b = 0; b < n; b++)
+    for (i32 oy = 0; oy < oh; oy++)
+      for (i32 ox = 0; ox < ow; ox++) {
+        const f32 *row = cols + (((long)b * oh + oy) * ow + ox) * window;
+        for (i32 kh = 0; kh < fh; kh++) {
+          const i32 y = oy * sh + kh - pad_top;
+          if (y < 0 || y >= h) continue;
+          for (i32 kw = 0; kw < fw; kw++) {
+            const i32 xx = ox * sw + kw - pad_left;
+            if (xx < 0 || xx >= w) continue;
+            const f32 *src = row + (kh * fw + kw) * cin;
+            f32 *dst = dx + (((long)b * h + y) * w + xx) * cin;
+            for (i32 ci = 0; ci < c4; ci += 4)
+              wasm_v128_store(dst + ci, wasm_f32x4_add(wasm_v128_load(dst + ci), wasm_v128_load(src + ci)));
+            for (i32 ci = c4; ci < cin; ci++) dst[ci] += src[ci];
+          }
+        }
+      }
+}
+

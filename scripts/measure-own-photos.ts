@@ -44,6 +44,7 @@ function parse() {
       seed: { type: 'string' },
       threads: { type: 'string' },
       smoothing: { type: 'string' },
+      balance: { type: 'string' },
     },
   });
   const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -59,6 +60,7 @@ function parse() {
       augment: values.augment as RunSettings['augment'] | undefined,
       seed: num(values.seed),
       labelSmoothing: num(values.smoothing),
+      balance: num(values.balance),
     }).filter(([, v]) => v !== undefined),
   );
   return { photos: values.photos, only: values.case, lenient: values.lenient, overrides, threads: Number(values.threads ?? availableParallelism()) };

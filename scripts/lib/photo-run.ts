@@ -24,6 +24,8 @@ export interface RunSettings {
   augment: 'photo' | 'basic' | 'none';
   labelSmoothing: number;
   seed: number;
+  /** How far each epoch evens out the photo classes (ml/class-balance.ts): 0 as they are, 1 equal. */
+  balance: number;
 }
 
 // The app's defaults (ml/fine-tune.ts): what these measurements set them to.
@@ -35,6 +37,7 @@ const COMMON = {
   freezeLayers: DEFAULT_FINE_TUNE.freezeLayers,
   baseLrFactor: DEFAULT_FINE_TUNE.baseLrFactor,
   mixRatio: 0,
+  balance: DEFAULT_FINE_TUNE.balance,
 } as const;
 export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: FINE_TUNE_HYPER.epochs, learningRate: FINE_TUNE_HYPER.learningRate };
 export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3, baseLrFactor: 1 };
@@ -65,6 +68,7 @@ export async function fineTuneRun(train: PhotoData, s: RunSettings, mix: Omit<Mi
     classCount: train.classNames.length,
     validationSplit: 0,
     seed: s.seed,
+    balance: s.balance,
     ...(train.targets ? { targets: train.targets } : {}),
     ...(mix && s.mixRatio > 0 ? { mix: { ...mix, ratio: s.mixRatio } } : {}),
   });

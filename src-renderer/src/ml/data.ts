@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { allowedOf, targetsProblem, type Targets } from '../../../src-shared/targets';
 import { augmentBatch, augments, type Augment } from './augment';
+import { balancedDraw, indicesByLabel } from './class-balance';
 import { byteDivisor, type PixelScale } from './model-input';
 import { permutation, randInt, streamFor, type Rng } from './random';
 
@@ -43,6 +44,8 @@ export interface DataOptions {
   /** Labels that are not class indices; absent: label = class index. */
   targets?: Targets;
   mix?: MixSource;
+  /** How far each epoch evens out the labels of the main set (class-balance.ts): 0 (default) as they are, 1 equal. */
+  balance?: number;
 }
 
 /** A type, not an interface, so that tf.tidy accepts it as a TensorContainer. */
@@ -85,6 +88,8 @@ export class TrainData {
   private readonly rows: tf.Tensor2D;
   /** Train and validation indices into x/y, uploaded once. */
   private readonly trainIdx: Int32Array;
+  /** With class balance on: the training indices per label, drawn from anew each epoch. */
+  private readonly trainByLabel: Int32Array[] | null;
   private readonly valIdx: tf.Tensor1D;
   /** Indices of the mix's images into x/y, and how many join each epoch. */
   private readonly mixIdx: Int32Array;
@@ -110,6 +115,9 @@ export class TrainData {
     if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) {
       throw new RangeError(`Validation split must be in [0, 1), got ${opts.validationSplit}`);
     }
+    if (opts.balance !== undefined && !(opts.balance >= 0 && opts.balance <= 1)) {
+      throw new RangeError(`Class balance must be in [0, 1], got ${opts.balance}`);
+    }
     const problem = targetsProblem(opts.classCount, opts.targets?.labelNames, opts.targets?.allowed);
     if (problem) throw new RangeError(problem);
     const allowed = allowedOf(opts.classCount, opts.targets);
@@ -129,6 +137,7 @@ export class TrainData {
     this.valCount = valCount;
     this.trainCount = used - valCount + this.mixPerEpoch;
     this.trainIdx = order.slice(valCount, used);
+    this.trainByLabel = opts.balance ? indicesByLabel(this.trainIdx, labels) : null;
     this.valIdx = tf.tensor1d(order.slice(0, valCount), 'int32');
 
     // Scale on the host while converting: one upload, no second full-size tensor on the device.
@@ -151,7 +160,8 @@ export class TrainData {
   epochOrder(): tf.Tensor1D {
     this.assertLive();
     const order = new Int32Array(this.trainCount);
-    order.set(this.trainIdx);
+    const main = this.trainByLabel ? balancedDraw(this.trainByLabel, this.trainIdx.length, this.opts.balance!, this.shuffleRng) : this.trainIdx;
+    order.set(main);
     order.set(this.drawMix(), this.trainIdx.length);
     for (let i = order.length - 1; i > 0; i--) {
       const j = randInt(this.shuffleRng, i + 1);

@@ -18,10 +18,15 @@ export interface FineTune {
   freezeLayers: number;
   /** Learning rate of the other kept layers, × the run's; the output layer trains at the run's rate. */
   baseLrFactor: number;
+  /**
+   * How far each epoch evens out the dataset's classes (ml/class-balance.ts): 0 as many of each
+   * as it has, 1 every class equally often (a small class's photos repeat, each copy augmented anew).
+   */
+  balance: number;
 }
 
 /** Measured on ../shared/photos (scripts/measure-own-photos.ts, notes in README). */
-export const DEFAULT_FINE_TUNE: FineTune = { freezeLayers: 0, baseLrFactor: 0.3 };
+export const DEFAULT_FINE_TUNE: FineTune = { freezeLayers: 0, baseLrFactor: 0.3, balance: 0.5 };
 
 /**
  * The run's hyperparameters for a fine-tune on photos (over the preset's), as measured on

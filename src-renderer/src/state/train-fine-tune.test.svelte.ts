@@ -70,7 +70,7 @@ describe('fine-tuning from a saved model', () => {
     expect(a.train.validates).toBe(false);
     const saved = a.fake.models.get(a.train.savedModelId!)!.meta;
     expect(saved).toMatchObject({ preset: 'fine-tune', classNames: ['caps', 'socks'], dataset: { id: 'mine' }, name: expect.stringMatching(/^Shipped tuned on Mine · /) });
-    expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 0.3 } });
+    expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 0.3, balance: 0.5 } });
     expect((a.calls[0] as { mix?: unknown }).mix).toBeUndefined();
   });
 

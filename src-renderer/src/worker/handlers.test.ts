@@ -181,7 +181,7 @@ describe('MlWorker fine-tuning', () => {
     const reply = await h.call('train', {
       ...trainArg(d),
       startFrom: await start(d, ['a', 'b', 'c']),
-      fineTune: { freezeLayers: 1, baseLrFactor: 0.5 },
+      fineTune: { freezeLayers: 1, baseLrFactor: 0.5, balance: 1 },
       mix: { images: mix.trainImages, labels: mix.trainLabels, ratio: 0.5 },
     });
     expect(reply.startedFrom).toEqual({ headKept: true, frozen: ['conv2d_1'] });

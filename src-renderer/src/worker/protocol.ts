@@ -69,7 +69,7 @@ export interface TrainRequest {
    * the dataset's classNames are the model's own (in order), else replaced by a new one.
    */
   startFrom?: StartFrom;
-  /** With `startFrom`: layers to freeze and the kept layers' learning-rate factor (default DEFAULT_FINE_TUNE). */
+  /** With `startFrom`: layers to freeze, the kept layers’ learning-rate factor and the class balance (default DEFAULT_FINE_TUNE). */
   fineTune?: FineTune;
   mix?: MixRequest;
 }

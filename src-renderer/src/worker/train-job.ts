@@ -65,7 +65,11 @@ export function targetsOf(d: WorkerDataset): { targets?: { labelNames: string[];
   return d.labelNames && d.allowed ? { targets: { labelNames: d.labelNames, allowed: d.allowed } } : {};
 }
 
-function prepareData({ hyper, mix }: TrainRequest, d: WorkerDataset): TrainData {
+function prepareData({ hyper, mix, startFrom, fineTune }: TrainRequest, d: WorkerDataset): TrainData {
+  // Class balance is a fine-tune option: a user's own photo folders are small and uneven.
+  // The form's number field may hold anything typed into it: out of [0, 1] it is clamped, blank is 0.
+  const asked = startFrom ? (fineTune ?? DEFAULT_FINE_TUNE).balance : 0;
+  const balance = Number.isFinite(asked) ? Math.min(1, Math.max(0, asked)) : 0;
   return new TrainData(d.trainImages, d.trainLabels, {
     rows: d.rows,
     cols: d.cols,
@@ -76,6 +80,7 @@ function prepareData({ hyper, mix }: TrainRequest, d: WorkerDataset): TrainData 
     pixelScale: hyper.pixelScale,
     ...targetsOf(d),
     ...(mix ? { mix } : {}),
+    ...(balance > 0 ? { balance } : {}),
   });
 }
 

@@ -215,7 +215,7 @@ describe('wasm training kernels', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
     expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm')).toBe(first);
-    for (const name of [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.UnsortedSegmentSum, tf.OneHot, tf.BatchMatMul, tf.Tile, tf.Sum, tf.Mean]) {
+    for (const name of [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.UnsortedSegmentSum, tf.OneHot, tf.BatchMatMul, tf.Tile, tf.Sum, tf.Mean, tf.Slice, tf.SplitV]) {
       expect(tf.getKernel(name, 'wasm')).toBeDefined();
     }
   });
@@ -254,6 +254,27 @@ describe('wasm training kernels', () => {
         }),
       ),
       0,
+    );
+  });
+
+  it('Slice and SplitV match cpu: contiguous pieces on the heap path, the rest on wasm\'s own', async () => {
+    await expectSameOnBothBackends(
+      withKernelLeakCheck(() =>
+        tf.tidy(() => {
+          const flat = tf.tensor1d(random(93, 26));
+          const grid = tf.tensor3d(random(4 * 5 * 6, 27), [4, 5, 6]);
+          const ints = tf.tensor1d([5, 1, 4, 2, 3, 9, 8], 'int32');
+          return [
+            ...tf.split(flat, [10, 0, 41, 42]),
+            ...tf.split(tf.reshape(grid, [1, 20, 6]), [7, 13], 1),
+            ...tf.split(grid, [2, 4], 2),
+            tf.slice(grid, [1, 0, 0], [2, 5, 6]),
+            tf.slice(grid, [2, 3, 0], [1, 2, 6]),
+            tf.slice(grid, [0, 1, 2], [3, 2, 3]),
+            tf.cast(tf.slice(ints, 2, 4), 'float32'),
+          ];
+        }),
+      ),
     );
   });
 

@@ -8,8 +8,8 @@
  * `gather`. wasm's `OneHot`, wrong for any dtype but int32, is fixed. Wrappers around wasm's own
  * kernels route the shapes training hits to faster paths: BatchMatMul (transposed operands),
  * Tile, MaxPoolGrad, per-channel Add/Sub/Multiply, Sum and Mean over leading axes, Transpose,
- * and Identity (shares data instead of copying). A fused ReLU gradient kernel backs
- * gradients.ts.
+ * Identity (shares data instead of copying), and contiguous Slice and SplitV (no copy of the
+ * whole input first). A fused ReLU gradient kernel backs gradients.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs
@@ -30,6 +30,7 @@ import {
   simdTranspose,
 } from './kernels/simd-kernels';
 import { RELU_GRAD } from './kernels/names';
+import { heapSlice, heapSplitV } from './kernels/slice';
 
 /**
  * out[s, ...] = Σ of data[i, ...] over the i whose segment id is s: a one-hot [N, S] matrix,
@@ -154,6 +155,8 @@ function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     override(tf.Multiply, (wasm) => simdRowBroadcast('mul', wasm.kernelFunc)),
     override(tf.Transpose, (wasm) => simdTranspose(wasm.kernelFunc)),
     override(tf.Identity, (wasm) => sharedIdentity(wasm.kernelFunc)),
+    override(tf.Slice, (wasm) => heapSlice(wasm.kernelFunc)),
+    override(tf.SplitV, (wasm) => heapSplitV(wasm.kernelFunc)),
     { kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: simdReluGrad },
   ];
   return kernels;

@@ -1,0 +1,78 @@
+/**
+ * One training step of a preset as the app runs it (its layers, flat Adam, Tailor's kernels and
+ * gradients) on tfjs's wasm backend in Node, with 1 or more XNNPACK threads: the median step time
+ * over 40 steps, and the kernels by self time over 5 profiled steps.
+ *
+ *   npx tsx scripts/profile-step.ts --preset report-fixed --batch 64 --threads 2 [--top 30]
+ *
+ * The median, not the best: on a shared 2-core machine single steps vary by ±30%, and the best
+ * of a few steps favoured changes that made the median slower.
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { profileStep } from '../e2e/harness/kernel-profile';
+import { registerFastGradients } from '../src-renderer/src/ml/gradients';
+import { buildModel } from '../src-renderer/src/ml/layers';
+import { categoricalCrossentropy, makeOptimizer } from '../src-renderer/src/ml/optim';
+import { getPreset, type PresetId } from '../src-renderer/src/ml/presets';
+import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
+import { registerThreadedWasm } from './node-wasm-threads';
+
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '1' },
+    preset: { type: 'string', default: 'report-fixed' },
+    batch: { type: 'string', default: '128' },
+    top: { type: 'string', default: '25' },
+  },
+});
+registerThreadedWasm(Number(values.threads));
+registerWasmTrainingKernels();
+registerFastGradients();
+if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend did not start.');
+
+const preset = getPreset(values.preset as PresetId);
+const batch = Number(values.batch);
+const model = buildModel(preset.layers, { seed: 1 });
+const optimizer = makeOptimizer(preset.hyper);
+const xs = tf.randomUniform([batch, 28, 28, 1]);
+const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10).toFloat());
+const step = async (): Promise<void> => {
+  const loss = tf.tidy(
+    () => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ?? tf.scalar(0),
+  );
+  await loss.data();
+  loss.dispose();
+};
+
+for (let i = 0; i < 3; i++) await step();
+const times: number[] = [];
+for (let i = 0; i < 40; i++) {
+  const t0 = performance.now();
+  await step();
+  times.push(performance.now() - t0);
+}
+times.sort((a, b) => a - b);
+const median = times[times.length >> 1]!;
+console.log(`${values.preset}, batch ${batch}, ${getThreadsCount()} thread(s): median step ${median.toFixed(1)} ms (${Math.round((batch / median) * 1000)} img/s), best ${times[0]!.toFixed(1)} ms`);
+
+const totals = new Map<string, { ms: number; calls: number }>();
+const ROUNDS = 5;
+for (let r = 0; r < ROUNDS; r++) {
+  for (const k of (await profileStep(step)).kernels) {
+    const key = `${k.kernel} ${k.shapes}`;
+    const entry = totals.get(key) ?? { ms: 0, calls: k.calls };
+    entry.ms += k.ms / ROUNDS;
+    totals.set(key, entry);
+  }
+}
+const all = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const sum = all.reduce((a, [, v]) => a + v.ms, 0);
+console.log(`kernel self time ${sum.toFixed(1)} ms a step over ${all.reduce((a, [, v]) => a + v.calls, 0)} kernel calls; the largest:`);
+for (const [key, v] of all.slice(0, Number(values.top))) console.log(`${v.ms.toFixed(2).padStart(8)} ms  ×${v.calls}  ${key}`);
+tf.dispose([xs, ys]);
+optimizer.dispose();
+model.dispose();
+// The threaded build's pthread workers would keep the process alive.
+process.exit(0);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../../src-renderer/src/ml/augment';
 import { TrainData, type MixSource } from '../../src-renderer/src/ml/data';
-import { DEFAULT_FINE_TUNE, FINE_TUNE_HYPER, FINE_TUNE_MAPPED } from '../../src-renderer/src/ml/fine-tune';
+import { DEFAULT_FINE_TUNE, FINE_TUNE_HYPER, FINE_TUNE_MAPPED, NEW_HEAD_FINE_TUNE } from '../../src-renderer/src/ml/fine-tune';
 import { getPreset } from '../../src-renderer/src/ml/presets';
 import { Trainer } from '../../src-renderer/src/ml/trainer';
 import { startingModel } from './model-dir';
@@ -39,7 +39,13 @@ const COMMON = {
   mixRatio: 0,
   balance: DEFAULT_FINE_TUNE.balance,
 } as const;
-export const OWN_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: FINE_TUNE_HYPER.epochs, learningRate: FINE_TUNE_HYPER.learningRate };
+export const OWN_SETTINGS: RunSettings = {
+  ...COMMON,
+  from: null,
+  epochs: FINE_TUNE_HYPER.epochs,
+  learningRate: FINE_TUNE_HYPER.learningRate,
+  baseLrFactor: NEW_HEAD_FINE_TUNE.baseLrFactor,
+};
 export const OWN_SCRATCH_SETTINGS: RunSettings = { ...COMMON, from: null, epochs: 30, learningRate: 2e-3, baseLrFactor: 1 };
 export const MAPPED_SETTINGS: RunSettings = { ...COMMON, from: null, ...FINE_TUNE_MAPPED };
 

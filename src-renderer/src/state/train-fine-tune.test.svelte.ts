@@ -60,7 +60,8 @@ describe('fine-tuning from a saved model', () => {
     a.train.startFrom(a.id);
     expect(a.train.baseModel?.name).toBe('Shipped');
     expect(a.train.headKept).toBe(false);
-    expect(a.train.hyper).toMatchObject({ epochs: 10, learningRate: 1e-3, batchSize: 64, augment: { photo: expect.any(Object) } });
+    expect(a.train.hyper).toMatchObject({ epochs: 15, learningRate: 1e-3, batchSize: 64, augment: { photo: expect.any(Object) } });
+    expect(a.train.fineTune).toEqual({ freezeLayers: 0, baseLrFactor: 1, balance: 0.5 });
     expect(a.train.runLayers.at(-1)).toMatchObject({ type: 'dense', units: 2 });
     expect(a.train.validates).toBe(false); // the set's held-out photos score it: no validation curves
     a.train.hyper = { ...a.train.hyper, epochs: 1, batchSize: 16 };
@@ -70,7 +71,7 @@ describe('fine-tuning from a saved model', () => {
     expect(a.train.validates).toBe(false);
     const saved = a.fake.models.get(a.train.savedModelId!)!.meta;
     expect(saved).toMatchObject({ preset: 'fine-tune', classNames: ['caps', 'socks'], dataset: { id: 'mine' }, name: expect.stringMatching(/^Shipped tuned on Mine · /) });
-    expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 0.3, balance: 0.5 } });
+    expect(a.calls[0]).toMatchObject({ startFrom: { meta: { classNames: base.classNames } }, fineTune: { freezeLayers: 0, baseLrFactor: 1, balance: 0.5 } });
     expect((a.calls[0] as { mix?: unknown }).mix).toBeUndefined();
   });
 
@@ -83,6 +84,8 @@ describe('fine-tuning from a saved model', () => {
     a.train.startFrom(a.id);
     a.train.mixWith = 'fashion-mnist';
     expect(a.train.headKept).toBe(true);
+    expect(a.train.hyper).toMatchObject({ epochs: 8, learningRate: 5e-4 });
+    expect(a.train.fineTune).toEqual({ freezeLayers: 0, baseLrFactor: 0.3, balance: 0.5 });
     a.train.hyper = { ...a.train.hyper, epochs: 1, batchSize: 16 };
     await a.train.start();
     expect(a.train.error).toBeNull();

@@ -14,7 +14,7 @@ import { referenceFor } from '../ml/report-reference';
 import type { BatchProgress } from '../ml/trainer';
 import { browserNotifier, type Notifier } from '../browser/notify';
 import { newRunId } from '../view-logic/train-view';
-import { DEFAULT_FINE_TUNE, fineTunedName, fineTuneHyper, headKeptFor, MIX_RATIO, mixFrom } from '../view-logic/fine-tune';
+import { DEFAULT_FINE_TUNE, fineTuneDefaults, fineTunedName, fineTuneHyper, headKeptFor, MIX_RATIO, mixFrom } from '../view-logic/fine-tune';
 import type { FineTune } from '../ml/fine-tune';
 import type { MlClient } from '../worker/ml-client';
 import type { MixRequest, TrainPhase, TrainReply } from '../worker/protocol';
@@ -135,7 +135,7 @@ export class TrainState {
     if (!base) return;
     const kept = this.#deps.dataset.data ? headKeptFor(base.classNames, this.#deps.dataset.data.classNames) : false;
     this.hyper = fineTuneHyper(kept, base.hyper.pixelScale, this.hyper.seed);
-    this.fineTune = { ...DEFAULT_FINE_TUNE };
+    this.fineTune = fineTuneDefaults(kept);
   }
 
   onBatch(fn: (p: BatchProgress) => void): () => void {

@@ -1,21 +1,22 @@
 // Starting a run from a saved model, the parts without Svelte: the settings a fine-tune starts
-// with (photoml's measured recipe, scripts/lib/photo-run.ts: a new output layer learns at 1e-3 for
-// 10 epochs, a kept one at 5e-4 for 8; the kept layers at 0.3× the rate; photo augmentation on),
+// with (the recipe measured by scripts/measure-own-photos.ts: a new output layer learns at 1e-3 for
+// 15 epochs with every layer at that rate, a kept one at 5e-4 for 8 with the kept layers at 0.3×;
+// photo augmentation on; classes evened out by half),
 // whether the model's output layer is kept, and Fashion-MNIST as a mix under a photo set, its
 // labels turned into the run's classes by name.
 import { PAYLOAD_LIMITS } from '../../../src-shared/limits';
 import type { Hyperparameters } from '../../../src-shared/types/train';
 import { DEFAULT_PHOTO_AUGMENT } from '../ml/augment';
-import { keepsHead } from '../ml/fine-tune';
+import { FINE_TUNE_HYPER, FINE_TUNE_MAPPED, keepsHead } from '../ml/fine-tune';
 import { getPreset } from '../ml/presets';
 import type { MixRequest } from '../worker/protocol';
 
-export { DEFAULT_FINE_TUNE, keepsHead } from '../ml/fine-tune';
+export { DEFAULT_FINE_TUNE, fineTuneDefaults, keepsHead } from '../ml/fine-tune';
 
 /** Epochs and learning rate of a fine-tune, by whether the model's output layer is kept. */
 const RECIPE = {
-  newHead: { epochs: 10, learningRate: 1e-3 },
-  keptHead: { epochs: 8, learningRate: 5e-4 },
+  newHead: { epochs: FINE_TUNE_HYPER.epochs, learningRate: FINE_TUNE_HYPER.learningRate },
+  keptHead: { epochs: FINE_TUNE_MAPPED.epochs, learningRate: FINE_TUNE_MAPPED.learningRate },
 } as const;
 
 /** Fashion-MNIST images per training photo and epoch when mixed in (photoml's measured ratio). */

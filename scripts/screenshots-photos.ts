@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium';
 import { startBridgeServer } from '../e2e/server/bridge-server';
+import { FINE_TUNE_HYPER } from '../src-renderer/src/ml/fine-tune';
 
 const root = join(import.meta.dirname, '..');
 const photos = join(root, '../shared/photos');
 const out = join(root, 'docs');
 /** Photos a class from train/ (all by default; fewer for a quicker run: PER_CLASS=100). */
 const PER_CLASS = Number(process.env['PER_CLASS'] ?? Infinity);
-/** The fine-tune recipe's epochs for a new output layer (view-logic/fine-tune.ts). */
-const EPOCHS = 10;
+/** The fine-tune recipe's epochs for a new output layer. */
+const EPOCHS = FINE_TUNE_HYPER.epochs;
 
 /** "My clothes": the first PER_CLASS photos (by name) of each class folder of train/, copied. */
 function myClothes(): string {

@@ -148,6 +148,6 @@ function printTables(best: Best, peaks: Record<'app1' | 'app2' | 'node1' | 'node
   console.log(
     `WebAssembly SIMD matrix-multiply peak (1024² float32 matMul, XNNPACK): app ${peaks.app1.toFixed(1)} GFLOP/s on 1 thread, ` +
       `${peaks.app2.toFixed(1)} on 2; Node ${peaks.node1.toFixed(1)} on 1, ${peaks.node2.toFixed(1)} on 2 — the practical ceiling of the wasm path ` +
-      '(128-bit SIMD; TensorFlow uses AVX-512 here).',
+      '(128-bit SIMD; TensorFlow uses AVX2 or AVX-512 where the CPU has them).',
   );
 }

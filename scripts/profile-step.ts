@@ -11,11 +11,9 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { profileStep } from '../e2e/harness/kernel-profile';
+import { presetStep, profileStep } from '../e2e/harness/kernel-profile';
 import { registerFastGradients } from '../src-renderer/src/ml/gradients';
-import { buildModel } from '../src-renderer/src/ml/layers';
-import { categoricalCrossentropy, makeOptimizer } from '../src-renderer/src/ml/optim';
-import { getPreset, type PresetId } from '../src-renderer/src/ml/presets';
+import type { PresetId } from '../src-renderer/src/ml/presets';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 import { registerThreadedWasm } from './node-wasm-threads';
 
@@ -32,19 +30,8 @@ registerWasmTrainingKernels();
 registerFastGradients();
 if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend did not start.');
 
-const preset = getPreset(values.preset as PresetId);
 const batch = Number(values.batch);
-const model = buildModel(preset.layers, { seed: 1 });
-const optimizer = makeOptimizer(preset.hyper);
-const xs = tf.randomUniform([batch, 28, 28, 1]);
-const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10).toFloat());
-const step = async (): Promise<void> => {
-  const loss = tf.tidy(
-    () => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ?? tf.scalar(0),
-  );
-  await loss.data();
-  loss.dispose();
-};
+const { step, dispose } = presetStep(values.preset as PresetId, batch);
 
 for (let i = 0; i < 3; i++) await step();
 const times: number[] = [];
@@ -71,8 +58,6 @@ const all = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const sum = all.reduce((a, [, v]) => a + v.ms, 0);
 console.log(`kernel self time ${sum.toFixed(1)} ms a step over ${all.reduce((a, [, v]) => a + v.calls, 0)} kernel calls; the largest:`);
 for (const [key, v] of all.slice(0, Number(values.top))) console.log(`${v.ms.toFixed(2).padStart(8)} ms  ×${v.calls}  ${key}`);
-tf.dispose([xs, ys]);
-optimizer.dispose();
-model.dispose();
+dispose();
 // The threaded build's pthread workers would keep the process alive.
 process.exit(0);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 // Patches the WebGPU/WebGL prototypes before any backend starts (benchGpuStep counts through it).
 import { startCounting, stopCounting, type GpuCounts } from './gpu-counters';
-import { profileStep } from './kernel-profile';
+import { presetStep, profileStep } from './kernel-profile';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { buildModel } from '../../src-renderer/src/ml/layers';
 import { TrainData } from '../../src-renderer/src/ml/data';
@@ -174,20 +174,7 @@ export async function benchGpuStep(backend: string, presetId: PresetId, batchSiz
 /** Self time per kernel of one training step (the Trainer's: forward, loss, gradients, optimizer update), after two warm-up steps. */
 export async function benchProfile(presetId: PresetId, batchSize: number, top = 15) {
   await use('wasm');
-  const preset = getPreset(presetId);
-  const model = buildModel(preset.layers, { seed: 1 });
-  const optimizer = makeOptimizer(preset.hyper);
-  const xs = tf.randomUniform([batchSize, 28, 28, 1]);
-  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32'), 10).toFloat());
-  const step = async () => {
-    const loss = tf.tidy(
-      () =>
-        optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ??
-        tf.scalar(0),
-    );
-    await loss.data();
-    loss.dispose();
-  };
+  const { step, dispose } = presetStep(presetId, batchSize);
   await step();
   await step();
   let best = Infinity;
@@ -197,9 +184,7 @@ export async function benchProfile(presetId: PresetId, batchSize: number, top = 
     best = Math.min(best, performance.now() - t0);
   }
   const profile = await profileStep(step);
-  tf.dispose([xs, ys]);
-  optimizer.dispose();
-  model.dispose();
+  dispose();
   return { bestMs: best, threads: crossOriginIsolated ? getThreadsCount() : 1, ...profile, kernels: profile.kernels.slice(0, top) };
 }
 

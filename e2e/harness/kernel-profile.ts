@@ -2,9 +2,13 @@
  * Where a training step's time goes, kernel by kernel, by self time (a kernel's own time, less
  * the kernels it calls): wraps the engine's kernel entry point for one call of `step`. Sync
  * backends only (wasm, cpu), whose kernels finish before they return. Used by
- * scripts/bench-kernels.ts --profile in Node and by the bench harness in Chromium.
+ * scripts/bench-kernels.ts --profile and scripts/profile-step.ts in Node and by the bench harness
+ * in Chromium; `presetStep` is the step the last two time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { buildModel } from '../../src-renderer/src/ml/layers';
+import { categoricalCrossentropy, makeOptimizer } from '../../src-renderer/src/ml/optim';
+import { getPreset, type PresetId } from '../../src-renderer/src/ml/presets';
 
 export interface KernelTime {
   kernel: string;
@@ -48,4 +52,29 @@ export async function profileStep(step: () => Promise<void>): Promise<{ ms: numb
     engine.runKernelFunc = original;
   }
   return { ms: performance.now() - t0, kernels: [...totals.values()].sort((a, b) => b.ms - a.ms) };
+}
+
+/**
+ * One training step of a preset as the Trainer runs it (forward, loss, gradients, the preset's
+ * optimizer), on a fixed random batch, on the current backend; `dispose` frees it all.
+ */
+export function presetStep(presetId: PresetId, batchSize: number): { step: () => Promise<void>; dispose: () => void } {
+  const preset = getPreset(presetId);
+  const model = buildModel(preset.layers, { seed: 1 });
+  const optimizer = makeOptimizer(preset.hyper);
+  const xs = tf.randomUniform([batchSize, 28, 28, 1]);
+  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32'), 10).toFloat());
+  const step = async (): Promise<void> => {
+    const loss = tf.tidy(
+      () => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ?? tf.scalar(0),
+    );
+    await loss.data();
+    loss.dispose();
+  };
+  const dispose = (): void => {
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  };
+  return { step, dispose };
 }

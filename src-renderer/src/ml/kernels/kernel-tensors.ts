@@ -1,4 +1,4 @@
-// Small helpers for kernels written with tf ops (wasm-kernels.ts, conv-backprop.ts).
+// Small helpers for Tailor's wasm kernels (wasm-kernels.ts, conv-backprop.ts, simd-kernels.ts, slice.ts).
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -18,4 +18,14 @@ export function asTensor<R extends tf.Rank>(info: tf.TensorInfo | undefined, nam
  */
 export function ownData<T extends tf.Tensor>(t: T): T {
   return tf.add(t, tf.scalar(0, t.dtype));
+}
+
+/** The arguments the engine passes a kernel function. */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The kernel input `name`, or an error that names it. */
+export function kernelInput(args: KernelArgs, name: string): tf.TensorInfo {
+  const t = args.inputs[name];
+  if (t === undefined) throw new Error(`Missing kernel input '${name}'.`);
+  return t;
 }

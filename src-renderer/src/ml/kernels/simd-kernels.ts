@@ -6,18 +6,11 @@
  * Shapes they do not cover go to wasm's own kernel (the `fallback` each wrapper is given).
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelInput, type KernelArgs } from './kernel-tensors';
 import { offsetOf, simdFor, type WasmBackendLike } from './simd-module';
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 function backendOf(args: KernelArgs): WasmBackendLike {
   return args.backend as unknown as WasmBackendLike;
-}
-
-function input(args: KernelArgs, name: string): tf.TensorInfo {
-  const t = args.inputs[name];
-  if (t === undefined) throw new Error(`Missing kernel input '${name}'.`);
-  return t;
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -26,8 +19,8 @@ const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b,
 export function simdMaxPoolGrad(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
-    const x = input(args, 'input');
-    const dy = input(args, 'dy');
+    const x = kernelInput(args, 'input');
+    const dy = kernelInput(args, 'dy');
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
     const info = tf.backend_util.computePool2DInfo(
       x.shape as [number, number, number, number],
@@ -69,8 +62,8 @@ const ROW_OPS = { add: 0, sub: 1, mul: 2 } as const;
  */
 export function simdRowBroadcast(op: keyof typeof ROW_OPS, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const a = input(args, 'a');
-    const b = input(args, 'b');
+    const a = kernelInput(args, 'a');
+    const b = kernelInput(args, 'b');
     const isRow = (full: tf.TensorInfo, vec: tf.TensorInfo) =>
       full.dtype === 'float32' &&
       vec.dtype === 'float32' &&
@@ -106,7 +99,7 @@ export function simdRowBroadcast(op: keyof typeof ROW_OPS, fallback: tf.KernelFu
 export function simdLeadingReduction(mean: boolean, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
-    const x = input(args, 'x');
+    const x = kernelInput(args, 'x');
     if (x.dtype !== 'float32') return fallback(args);
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
@@ -146,7 +139,7 @@ export function mergePermutation(shape: readonly number[], perm: readonly number
 export function simdTranspose(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { perm } = args.attrs as unknown as tf.TransposeAttrs;
-    const x = input(args, 'x');
+    const x = kernelInput(args, 'x');
     if (x.dtype !== 'float32') return fallback(args);
     const merged = mergePermutation(x.shape, perm);
     const key = merged.perm.join();
@@ -213,7 +206,7 @@ export function simdFilterGradSmall(backendArg: unknown, x: tf.TensorInfo, dy: t
  */
 export function sharedIdentity(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const x = input(args, 'x');
+    const x = kernelInput(args, 'x');
     if (x.dtype === 'string') return fallback(args);
     backendOf(args).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
@@ -231,15 +224,15 @@ export function simdFlipFilter(backendArg: unknown, filter: tf.TensorInfo): tf.T
 
 /** dx = dy where x > 0, else 0, in one pass. */
 export const simdReluGrad: tf.KernelFunc = (args) => {
-  const x = input(args, 'x');
-  const dy = input(args, 'dy');
+  const x = kernelInput(args, 'x');
+  const dy = kernelInput(args, 'dy');
   const backend = backendOf(args);
   const dx = backend.makeOutput([...x.shape], 'float32');
   simdFor(backend).relu_grad(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dx), size(x.shape));
   return dx;
 };
 
-/** Arguments shared by im2col and col2im: the input's pointer and the convolution's geometry. */
+/** The convolution's geometry as im2col and col2im take it, after their two pointers. */
 function geometryArgs(g: FilterGradGeometry): [number, number, number, number, number, number, number, number, number, number, number, number] {
   return [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.filterHeight, g.filterWidth, g.stride[0], g.stride[1], g.padTop, g.padLeft];
 }
@@ -260,4 +253,3 @@ export function simdCol2im(backendArg: unknown, cols: tf.TensorInfo, g: FilterGr
   simdFor(backend).col2im_add(offsetOf(backend, cols), offsetOf(backend, dx), ...geometryArgs(g));
   return dx;
 }
-

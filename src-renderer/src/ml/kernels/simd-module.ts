@@ -38,6 +38,8 @@ export interface WasmBackendLike {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   incRef(dataId: object): void;
+  /** A view of a tensor's data on the heap (valid until the heap next grows). */
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdExports>();

@@ -349,4 +349,3 @@ void col2im_add(const f32 *cols, f32 *dx, i32 n, i32 h, i32 w, i32 cin, i32 oh, 
         }
       }
 }
-

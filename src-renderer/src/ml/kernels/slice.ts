@@ -6,13 +6,8 @@
  * of the heap; any other goes to wasm's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
-
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+import { kernelInput } from './kernel-tensors';
+import type { WasmBackendLike } from './simd-module';
 
 /** Numbers stored one per 4 bytes on the heap; bool and string tensors keep wasm's own path. */
 const onHeap = (dtype: tf.DataType): boolean => dtype === 'float32' || dtype === 'int32';
@@ -22,7 +17,7 @@ function contiguousSlice(backendArg: unknown, x: tf.TensorInfo, begin: number[] 
   if (!onHeap(x.dtype)) return null;
   const [start, extent] = tf.slice_util.parseSliceParams(x, begin, size) as [number[], number[]];
   if (!tf.slice_util.isSliceContinous(x.shape, start, extent)) return null;
-  const backend = backendArg as HeapBackend;
+  const backend = backendArg as WasmBackendLike;
   const offset = tf.slice_util.computeFlatOffset(start, tf.util.computeStrides(x.shape));
   // makeOutput may grow the heap, which replaces its buffer: views are taken after it.
   const out = backend.makeOutput(extent, x.dtype);
@@ -31,23 +26,17 @@ function contiguousSlice(backendArg: unknown, x: tf.TensorInfo, begin: number[] 
   return out;
 }
 
-function input(args: KernelArgs): tf.TensorInfo {
-  const x = args.inputs['x'];
-  if (x === undefined) throw new Error("Missing kernel input 'x'.");
-  return x;
-}
-
 export function heapSlice(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
-    return contiguousSlice(args.backend, input(args), begin, size) ?? fallback(args);
+    return contiguousSlice(args.backend, kernelInput(args, 'x'), begin, size) ?? fallback(args);
   };
 }
 
 export function heapSplitV(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { numOrSizeSplits, axis } = args.attrs as unknown as tf.SplitVAttrs;
-    const x = input(args);
+    const x = kernelInput(args, 'x');
     const along = tf.util.parseAxisParam(axis, x.shape)[0]!;
     // Every piece is contiguous when the axes before the split axis are all 1 (a flat vector).
     if (!onHeap(x.dtype) || x.shape.slice(0, along).some((d) => d !== 1)) return fallback(args);

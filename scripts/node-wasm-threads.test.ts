@@ -6,15 +6,19 @@ import { buildModel } from '../src-renderer/src/ml/layers';
 import { getPreset } from '../src-renderer/src/ml/presets';
 import type { LayerSpec } from '../src-shared/types/train';
 import { categoricalCrossentropy, makeOptimizer } from '../src-renderer/src/ml/optim';
+import { trainingForward } from '../src-renderer/src/ml/training-forward';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 import { registerThreadedWasm } from './node-wasm-threads';
 
-/** A small CNN with every kernel kind of the presets (cpu takes seconds per step on those). */
+/** A small CNN with every kernel kind of the presets, fused stages included (cpu takes seconds per step on the presets). */
 const LAYERS: LayerSpec[] = [
   { type: 'conv2d', filters: 8, kernel: 3, padding: 'valid', activation: 'relu' },
   { type: 'maxPool', size: 2 },
   { type: 'conv2d', filters: 8, kernel: 3, padding: 'same', activation: 'relu' },
   { type: 'batchNorm' },
+  { type: 'maxPool', size: 2 },
+  // Forward with training-forward.ts: this pair runs as one fused stage.
+  { type: 'conv2d', filters: 8, kernel: 3, padding: 'valid', activation: 'relu' },
   { type: 'maxPool', size: 2 },
   { type: 'flatten' },
   { type: 'dense', units: 10, activation: 'softmax' },
@@ -30,7 +34,7 @@ async function threeSteps(backend: string): Promise<number[]> {
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 8 }, (_, i) => i % 10), 'int32'), 10).toFloat());
   const losses: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const loss = tf.tidy(() => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs) as tf.Tensor2D), true)!);
+    const loss = tf.tidy(() => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, trainingForward(model, xs) as tf.Tensor2D), true)!);
     losses.push((await loss.data())[0]!);
     loss.dispose();
   }

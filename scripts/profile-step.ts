@@ -3,7 +3,11 @@
  * gradients) on tfjs's wasm backend in Node, with 1 or more XNNPACK threads: the median step time
  * over 40 steps, and the kernels by self time over 5 profiled steps.
  *
- *   npx tsx scripts/profile-step.ts --preset report-fixed --batch 64 --threads 2 [--top 30]
+ *   npx tsx scripts/profile-step.ts --preset report-fixed --batch 64 --threads 2 [--top 30] [--unfused]
+ *
+ * --unfused also times the step without the fused conv + ReLU + pooling stages
+ * (training-forward.ts), steps of the two taking turns in this one process: on this machine the
+ * same step's median moves by ±15% from one process to the next, far less within one.
  *
  * The median, not the best: on a shared 2-core machine single steps vary by ±30%, and the best
  * of a few steps favoured changes that made the median slower.
@@ -14,6 +18,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { presetStep, profileStep } from '../e2e/harness/kernel-profile';
 import { registerFastGradients } from '../src-renderer/src/ml/gradients';
 import type { PresetId } from '../src-renderer/src/ml/presets';
+import { setStageFusion } from '../src-renderer/src/ml/training-forward';
 import { registerWasmTrainingKernels } from '../src-renderer/src/ml/wasm-kernels';
 import { registerThreadedWasm } from './node-wasm-threads';
 
@@ -23,6 +28,7 @@ const { values } = parseArgs({
     preset: { type: 'string', default: 'report-fixed' },
     batch: { type: 'string', default: '128' },
     top: { type: 'string', default: '25' },
+    unfused: { type: 'boolean', default: false },
   },
 });
 registerThreadedWasm(Number(values.threads));
@@ -34,15 +40,24 @@ const batch = Number(values.batch);
 const { step, dispose } = presetStep(values.preset as PresetId, batch);
 
 for (let i = 0; i < 3; i++) await step();
-const times: number[] = [];
+const variants = values.unfused ? [true, false] : [true];
+const times = variants.map((): number[] => []);
 for (let i = 0; i < 40; i++) {
-  const t0 = performance.now();
-  await step();
-  times.push(performance.now() - t0);
+  for (const [v, fused] of variants.entries()) {
+    setStageFusion(fused);
+    const t0 = performance.now();
+    await step();
+    times[v]!.push(performance.now() - t0);
+  }
 }
-times.sort((a, b) => a - b);
-const median = times[times.length >> 1]!;
-console.log(`${values.preset}, batch ${batch}, ${getThreadsCount()} thread(s): median step ${median.toFixed(1)} ms (${Math.round((batch / median) * 1000)} img/s), best ${times[0]!.toFixed(1)} ms`);
+setStageFusion(true);
+const medians = times.map((list) => [...list].sort((a, b) => a - b)[list.length >> 1]!);
+for (const [v, fused] of variants.entries()) {
+  const best = Math.min(...times[v]!);
+  const label = values.unfused ? (fused ? ' (fused stages)' : ' (unfused)') : '';
+  console.log(`${values.preset}, batch ${batch}, ${getThreadsCount()} thread(s)${label}: median step ${medians[v]!.toFixed(1)} ms (${Math.round((batch / medians[v]!) * 1000)} img/s), best ${best.toFixed(1)} ms`);
+}
+if (values.unfused) console.log(`fused / unfused: ${(medians[1]! / medians[0]!).toFixed(2)}× the images per second`);
 
 const totals = new Map<string, { ms: number; calls: number }>();
 const ROUNDS = 5;

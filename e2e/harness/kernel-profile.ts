@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src-renderer/src/ml/layers';
+import { trainingForward } from '../../src-renderer/src/ml/training-forward';
 import { categoricalCrossentropy, makeOptimizer } from '../../src-renderer/src/ml/optim';
 import { getPreset, type PresetId } from '../../src-renderer/src/ml/presets';
 
@@ -66,7 +67,7 @@ export function presetStep(presetId: PresetId, batchSize: number): { step: () =>
   const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32'), 10).toFloat());
   const step = async (): Promise<void> => {
     const loss = tf.tidy(
-      () => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, model.apply(xs, { training: true }) as tf.Tensor2D), true) ?? tf.scalar(0),
+      () => optimizer.minimize(() => categoricalCrossentropy(ys as tf.Tensor2D, trainingForward(model, xs) as tf.Tensor2D), true) ?? tf.scalar(0),
     );
     await loss.data();
     loss.dispose();

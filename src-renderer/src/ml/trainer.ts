@@ -15,6 +15,7 @@ import { allowedCrossentropy, learningRateAt, makeOptimizer, setLearningRate } f
 import { nextSeed, streamFor, type Rng } from './random';
 import { countCorrect, readPair, validate } from './train-metrics';
 import type { FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
+import { trainingForward } from './training-forward';
 import { yieldToEventLoop } from './yield';
 
 export type { BatchProgress, FinishedState, TrainCallbacks, TrainerOptions, TrainResult } from './train-types';
@@ -259,7 +260,7 @@ export class Trainer {
       const { xs, ys } = this.data.trainBatch(order, start, size, augment);
       const kept: tf.Scalar[] = [];
       const lossOf = (): tf.Scalar => {
-        const preds = this.model.apply(xs, { training: true }) as tf.Tensor2D;
+        const preds = trainingForward(this.model, xs) as tf.Tensor2D;
         // Kept out of the gradient's tidy; tidy never frees a kept tensor, so we dispose it below.
         kept.push(tf.keep(countCorrect(preds, ys)));
         return allowedCrossentropy(ys, preds, smoothing);

@@ -7,9 +7,10 @@
  * the flipped filter, thin filter gradients), as is `UnsortedSegmentSum`, the gradient of
  * `gather`. wasm's `OneHot`, wrong for any dtype but int32, is fixed. Wrappers around wasm's own
  * kernels route the shapes training hits to faster paths: BatchMatMul (transposed operands),
- * Tile, MaxPoolGrad, per-channel Add/Sub/Multiply, Sum and Mean over leading axes, Transpose,
+ * Tile, MaxPoolGrad, Add/Sub/Multiply/RealDiv (no thread pool), Sum and Mean over leading axes, Transpose,
  * Identity (shares data instead of copying), and contiguous Slice and SplitV (no copy of the
- * whole input first). A fused ReLU gradient kernel backs gradients.ts.
+ * whole input first). A fused ReLU gradient kernel backs gradients.ts, and a fused first stage
+ * (conv + bias + ReLU + 2×2 max pooling, with its gradient) backs training-forward.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs
@@ -20,11 +21,12 @@ import * as tf from '@tensorflow/tfjs';
 // so that its Conv2DBackpropInput never overwrites the replacement below.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './kernels/conv-backprop';
+import { convReluPoolGradient, convReluPoolKernels } from './kernels/conv-relu-pool';
 import { asTensor, ownData } from './kernels/kernel-tensors';
 import {
   sharedIdentity,
   simdReluGrad,
-  simdRowBroadcast,
+  simdBinary,
   simdLeadingReduction,
   simdMaxPoolGrad,
   simdTranspose,
@@ -150,14 +152,16 @@ function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     override(tf.Sum, (wasm) => simdLeadingReduction(false, wasm.kernelFunc)),
     override(tf.Mean, (wasm) => simdLeadingReduction(true, wasm.kernelFunc)),
     override(tf.MaxPoolGrad, (wasm) => simdMaxPoolGrad(wasm.kernelFunc)),
-    override(tf.Add, (wasm) => simdRowBroadcast('add', wasm.kernelFunc)),
-    override(tf.Sub, (wasm) => simdRowBroadcast('sub', wasm.kernelFunc)),
-    override(tf.Multiply, (wasm) => simdRowBroadcast('mul', wasm.kernelFunc)),
+    override(tf.Add, (wasm) => simdBinary('add', wasm.kernelFunc)),
+    override(tf.Sub, (wasm) => simdBinary('sub', wasm.kernelFunc)),
+    override(tf.Multiply, (wasm) => simdBinary('mul', wasm.kernelFunc)),
+    override(tf.RealDiv, (wasm) => simdBinary('div', wasm.kernelFunc)),
     override(tf.Transpose, (wasm) => simdTranspose(wasm.kernelFunc)),
     override(tf.Identity, (wasm) => sharedIdentity(wasm.kernelFunc)),
     override(tf.Slice, (wasm) => heapSlice(wasm.kernelFunc)),
     override(tf.SplitV, (wasm) => heapSplitV(wasm.kernelFunc)),
     { kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: simdReluGrad },
+    ...convReluPoolKernels,
   ];
   return kernels;
 }
@@ -167,7 +171,13 @@ function wasmTrainingKernels(): readonly tf.KernelConfig[] {
  * names (wasm's own, which the wrappers keep calling). Idempotent, and valid before or after
  * `tf.setBackend('wasm')`: the engine looks kernels up by name on every call.
  */
+let fusedGradientRegistered = false;
+
 export function registerWasmTrainingKernels(): void {
+  if (!fusedGradientRegistered) {
+    tf.registerGradient(convReluPoolGradient);
+    fusedGradientRegistered = true;
+  }
   for (const config of wasmTrainingKernels()) {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;

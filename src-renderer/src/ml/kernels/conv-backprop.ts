@@ -12,7 +12,7 @@ type Pair = [number, number];
 type ExplicitPadding = tf.backend_util.ExplicitPadding;
 
 /** Where the forward convolution read its input (padTop/padLeft: zero rows/columns added before it). */
-type ConvGeometry = FilterGradGeometry;
+export type ConvGeometry = FilterGradGeometry;
 
 /** Attributes shared by both convolution backprop kernels (tfjs-core's attrs, NHWC only). */
 interface ConvBackpropAttrs {
@@ -22,7 +22,7 @@ interface ConvBackpropAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-function geometry(
+export function geometry(
   kernelName: string,
   inShape: readonly number[],
   filterShape: readonly number[],
@@ -123,7 +123,14 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) 
   const dy = inputs.dy;
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs x and dy.');
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error('Conv2DBackpropFilter on wasm takes float32 only.');
-  const g = geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs);
+  return filterGradient(backend, x, dy, geometry(tf.Conv2DBackpropFilter, x.shape, filterShape, convAttrs));
+};
+
+/**
+ * dW for the convolution `g` from x and dy ([N, OH, OW, Cout] of g's output size, which may be
+ * a top-left part of the whole output when the rest of dy is known to be zero).
+ */
+export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
   const rows = g.inChannels * g.filterHeight * g.filterWidth;
   if (rows <= DIRECT_MAX_ROWS) return simdFilterGradSmall(backend, x, dy, g);
   return tf.tidy(() => {
@@ -132,7 +139,7 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, attrs, backend }) 
     const grad = tf.matMul(columns, ownData(tf.reshape(asTensor(dy, 'dy'), [pixels, g.outChannels])));
     return tf.reshape(grad, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
   });
-};
+}
 
 /**
  * The input gradient takes the GEMM route (dy · Wᵀ, then col2im) when the input has this many
@@ -155,10 +162,17 @@ function inputGradByGemm(backend: unknown, dy: tf.Tensor4D, filter: tf.Tensor4D,
  */
 export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
+  const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
+  return inputGradient(backend, dy, filter, geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs));
+};
+
+/**
+ * dx for the convolution `g` from dy (of g's output size, possibly a top-left part of the whole
+ * output whose rest is zero) and the filter.
+ */
+export function inputGradient(backend: unknown, dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
-    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
-    const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
-    const g = geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs);
     if (dy.dtype === 'float32' && filter.dtype === 'float32' && g.inHeight * g.inWidth >= COL2IM_MIN_RATIO * g.outHeight * g.outWidth) {
       return inputGradByGemm(backend, dy, filter, g);
     }
@@ -178,4 +192,4 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) =
         : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(source, flipped, 1, pad);
   });
-};
+}

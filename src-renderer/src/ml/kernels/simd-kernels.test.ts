@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastGradients } from '../gradients';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
-import { mergePermutation } from './simd-kernels';
+import { broadcast2d, mergePermutation } from './simd-kernels';
 
 /** Deterministic values in [-1, 1), rounded to `levels` steps so that windows hold ties. */
 function values(size: number, seed: number, levels = 0): Float32Array {
@@ -101,16 +101,30 @@ describe('SIMD kernels on the wasm backend', () => {
     ['Add', tf.add],
     ['Sub', tf.sub],
     ['Multiply', tf.mul],
-  ] as const)('%s of a per-channel vector matches cpu on either side, and other broadcasts go to wasm', async (_, op) => {
+    ['RealDiv', tf.div],
+  ] as const)('%s matches cpu for every broadcast, on either side, in one pass or through wasm', async (_, op) => {
     await expectSameAsCpu(() => [
-      op(tensor([4, 5, 5, 12], 1), tensor([12], 2)),
+      op(tensor([4, 5, 5, 12], 1), tensor([12], 2)), // a per-channel vector (bias)
       op(tensor([7], 3), tensor([6, 7], 4)),
       op(tensor([1, 1, 1, 9], 5), tensor([2, 3, 3, 9], 6)),
       op(tensor([3, 10], 5), tensor([1, 10], 6)),
-      op(tensor([3, 4, 5], 7), tensor([4, 1], 8)),
-      op(tensor([3, 4], 9), tensor([3, 4], 10)),
+      op(tensor([64, 10], 7), tensor([64, 1], 8)), // a per-row column (a softmax's sums)
+      op(tensor([5, 1], 7), tensor([5, 6], 8)),
+      op(tensor([3, 4], 9), tensor([3, 4], 10)), // same shapes
       op(tensor([1, 4], 11), tensor([1, 4], 12)),
+      op(tensor([93], 13), tensor([], 14)), // a scalar
+      op(tensor([], 15), tensor([2, 3, 5], 16)),
+      op(tensor([3, 4, 5], 7), tensor([4, 1], 8)), // not 2-D: wasm's own kernel
+      op(tensor([0, 4], 7), tensor([4], 8)), // empty
     ]);
+  });
+
+  it('sees a broadcast as a matrix of whole operands, rows, columns or scalars', () => {
+    expect(broadcast2d([4, 5, 5, 12], [12])).toEqual({ outShape: [4, 5, 5, 12], rows: 100, cols: 12, a: { rowStride: 12, colStride: 1 }, b: { rowStride: 0, colStride: 1 } });
+    expect(broadcast2d([64, 10], [64, 1])).toEqual({ outShape: [64, 10], rows: 64, cols: 10, a: { rowStride: 10, colStride: 1 }, b: { rowStride: 1, colStride: 0 } });
+    expect(broadcast2d([], [3, 4])).toEqual({ outShape: [3, 4], rows: 1, cols: 12, a: { rowStride: 0, colStride: 0 }, b: { rowStride: 0, colStride: 1 } });
+    expect(broadcast2d([3, 4], [3, 4])).toMatchObject({ rows: 1, cols: 12 });
+    expect(broadcast2d([3, 4, 5], [4, 1])).toBeNull();
   });
 
   it('Sum and Mean over leading axes match cpu, keepDims or not', async () => {

@@ -1,8 +1,8 @@
 /**
  * tfjs kernels for the wasm backend built on simd.c: each reads its inputs and writes its
  * output in the backend's heap, in one pass, with 128-bit SIMD. They replace wasm's scalar
- * loops (MaxPoolGrad, Transpose) and slow general paths (broadcasting Add of a bias, Sum and
- * Mean over leading axes), and do the filter gradient of thin convolutions (first layers).
+ * loops (MaxPoolGrad, Transpose) and slow general paths (binary ops, which wasm runs through
+ * XNNPACK's thread pool even for ten numbers; Sum and Mean over leading axes), and do the filter gradient of thin convolutions (first layers).
  * Shapes they do not cover go to wasm's own kernel (the `fallback` each wrapper is given).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -53,40 +53,94 @@ export function simdMaxPoolGrad(fallback: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-const ROW_OPS = { add: 0, sub: 1, mul: 2 } as const;
+const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+
+/** One operand of a binary op seen as a [rows, cols] matrix: element (r, j) at r·rowStride + j·colStride. */
+export interface Strides2d {
+  rowStride: number;
+  colStride: number;
+}
+
+/** A broadcasting binary op's output shape, seen as a [rows, cols] matrix, and each operand's strides in it. */
+export interface Broadcast2d {
+  outShape: number[];
+  rows: number;
+  cols: number;
+  a: Strides2d;
+  b: Strides2d;
+}
 
 /**
- * Add, Sub or Multiply where one operand is a vector over the other's last axis (a layer's
- * bias, which conv and dense layers add unfused while training; batch-norm statistics): wasm
- * broadcasts those element by element, 3–10× slower than one pass.
+ * The output of a broadcasting binary op as a [rows, cols] matrix in which each operand is the
+ * whole matrix, one row (a per-channel vector), one column (e.g. a per-example sum, [N, 1]) or
+ * a scalar, or null when the broadcast is not of that kind ([3, 1, 5] with [1, 4, 1]).
  */
-export function simdRowBroadcast(op: keyof typeof ROW_OPS, fallback: tf.KernelFunc): tf.KernelFunc {
+export function broadcast2d(aShape: readonly number[], bShape: readonly number[]): Broadcast2d | null {
+  const out = tf.backend_util.assertAndGetBroadcastShape([...aShape], [...bShape]);
+  const operands = [aShape, bShape].map((shape) => [...Array<number>(out.length - shape.length).fill(1), ...shape]);
+  for (let k = 0; k <= out.length; k++) {
+    const cols = size(out.slice(k));
+    const strides = operands.map((shape) => operandStrides(shape, out, k, cols));
+    const [a, b] = strides;
+    if (a && b) return { outShape: out, rows: size(out.slice(0, k)), cols, a, b };
+  }
+  return null;
+}
+
+/** The strides of one operand (its shape padded to the output's rank) when split at axis k. */
+function operandStrides(shape: readonly number[], out: readonly number[], k: number, cols: number): Strides2d | null {
+  const kind = (from: number, to: number): 'one' | 'full' | null => {
+    const mine = shape.slice(from, to);
+    if (mine.every((d) => d === 1)) return 'one';
+    return mine.every((d, i) => d === out[from + i]) ? 'full' : null;
+  };
+  const lead = kind(0, k);
+  const trail = kind(k, out.length);
+  if (lead === null || trail === null) return null;
+  return { rowStride: lead === 'full' ? (trail === 'full' ? cols : 1) : 0, colStride: trail === 'full' ? 1 : 0 };
+}
+
+/** broadcast2d, remembered per pair of shapes: a training step meets the same few dozen pairs every step. */
+const views = new Map<string, Broadcast2d | null>();
+function cachedBroadcast2d(aShape: readonly number[], bShape: readonly number[]): Broadcast2d | null {
+  const key = `${aShape.join()}|${bShape.join()}`;
+  let view = views.get(key);
+  if (view === undefined) {
+    view = broadcast2d(aShape, bShape);
+    if (views.size > 4096) views.clear();
+    views.set(key, view);
+  }
+  return view;
+}
+
+/**
+ * Add, Sub, Multiply or RealDiv of float32 tensors in one SIMD pass on the calling thread, for
+ * every broadcast that `broadcast2d` can express (same shapes, scalars, per-channel vectors,
+ * per-row columns). wasm's own kernels go through XNNPACK's thread pool, whose wake-up costs
+ * more than the work for the small tensors of the loss and the optimizer (a [64, 10] ÷ [64, 1]
+ * took ~120 µs on 2 threads), and broadcast a bias over an activation element by element.
+ */
+export function simdBinary(op: keyof typeof BINARY_OPS, fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const a = kernelInput(args, 'a');
     const b = kernelInput(args, 'b');
-    const isRow = (full: tf.TensorInfo, vec: tf.TensorInfo) =>
-      full.dtype === 'float32' &&
-      vec.dtype === 'float32' &&
-      full.shape.length >= 2 &&
-      vec.shape.length >= 1 &&
-      vec.shape.length <= full.shape.length &&
-      vec.shape.slice(0, -1).every((d) => d === 1) &&
-      vec.shape[vec.shape.length - 1] === full.shape[full.shape.length - 1] &&
-      size(full.shape) > size(vec.shape);
-    const vecFirst = !isRow(a, b) && isRow(b, a);
-    if (!vecFirst && !isRow(a, b)) return fallback(args);
-    const [full, vec] = vecFirst ? [b, a] : [a, b];
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+    const view = cachedBroadcast2d(a.shape, b.shape);
+    if (view === null) return fallback(args);
     const backend = backendOf(args);
-    const out = backend.makeOutput([...full.shape], 'float32');
-    const cols = full.shape[full.shape.length - 1]!;
-    simdFor(backend).row_broadcast(
-      ROW_OPS[op],
-      offsetOf(backend, full),
-      offsetOf(backend, vec),
+    const out = backend.makeOutput([...view.outShape], 'float32');
+    if (view.rows * view.cols === 0) return out;
+    simdFor(backend).binary_2d(
+      BINARY_OPS[op],
+      offsetOf(backend, a),
+      offsetOf(backend, b),
       offsetOf(backend, out),
-      size(full.shape) / cols,
-      cols,
-      vecFirst ? 1 : 0,
+      view.rows,
+      view.cols,
+      view.a.rowStride,
+      view.a.colStride,
+      view.b.rowStride,
+      view.b.colStride,
     );
     return out;
   };

@@ -12,7 +12,10 @@ export interface SimdExports {
     x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
   ): void;
-  row_broadcast(op: number, x: number, v: number, out: number, rows: number, cols: number, vecFirst: number): void;
+  binary_2d(
+    op: number, a: number, b: number, out: number, rows: number, cols: number,
+    aRowStride: number, aColStride: number, bRowStride: number, bColStride: number,
+  ): void;
   column_sum(x: number, out: number, rows: number, cols: number, scale: number): void;
   conv_filter_grad_small(
     x: number, dy: number, dw: number, n: number, h: number, w: number, cin: number, oh: number, ow: number,
@@ -30,6 +33,12 @@ export interface SimdExports {
     fh: number, fw: number, sh: number, sw: number, padTop: number, padLeft: number,
   ): void;
   flip_filter(w: number, out: number, kh: number, kw: number, cin: number, cout: number): void;
+  max_pool2_argmax(x: number, pooled: number, argmax: number, n: number, h: number, w: number, c: number, ph: number, pw: number): void;
+  unpool2_relu_grad(pooled: number, argmax: number, dy: number, g: number, n: number, ph: number, pw: number, c: number): void;
+  conv_relu_pool_grad(
+    x: number, pooled: number, argmax: number, dy: number, dw: number, n: number, h: number, wd: number,
+    cin: number, cout: number, fh: number, fw: number, padTop: number, padLeft: number, ph: number, pw: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm that the kernels use. */

@@ -77,35 +77,54 @@ void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, i32 n, i32 h, i32 w, i3
 }
 
 /*
- * out[r, j] = x[r, j] ∘ v[j] (or v[j] ∘ x[r, j] when vec_first), ∘ = + (op 0), − (op 1), × (op 2):
- * a per-channel vector broadcast over the rows of x (biases, batch-norm statistics), which
- * wasm's binary kernels broadcast element by element.
+ * out = a ∘ b, ∘ = + (op 0), − (op 1), × (op 2), ÷ (op 3), over a [rows, cols] view of the
+ * output: element (r, j) of an operand is at r·row_stride + j·col_stride, a stride of 0
+ * broadcasting it (a scalar, a per-channel vector, a per-row column such as a softmax's sums).
+ * wasm's own binary kernels run each call through XNNPACK's thread pool: for the small tensors
+ * of a loss and an optimizer, waking the pool costs 10–100× the arithmetic; broadcasts of a
+ * bias over a large activation it walks element by element.
  */
-#define ROW_LOOP(VEC_EXPR, SCALAR_EXPR)                                   \
-  for (i32 r = 0; r < rows; r++) {                                        \
-    const f32 *xr = x + (long)r * cols;                                   \
-    f32 *o = out + (long)r * cols;                                        \
-    for (i32 j = 0; j < c4; j += 4) {                                     \
-      const v128_t a = wasm_v128_load(xr + j), b = wasm_v128_load(v + j); \
-      wasm_v128_store(o + j, VEC_EXPR);                                   \
-    }                                                                     \
-    for (i32 j = c4; j < cols; j++) {                                     \
-      const f32 a = xr[j], b = v[j];                                      \
-      o[j] = SCALAR_EXPR;                                                 \
-    }                                                                     \
+#define BINARY_LOOP(VEC_EXPR, SCALAR_EXPR)                                                \
+  for (i32 r = 0; r < rows; r++) {                                                        \
+    const f32 *ar = a + (long)r * a_rs, *br = b + (long)r * b_rs;                         \
+    f32 *o = out + (long)r * cols;                                                        \
+    i32 j = 0;                                                                            \
+    if (a_cs == 1 && b_cs == 1) {                                                         \
+      for (; j < c4; j += 4) {                                                            \
+        const v128_t x = wasm_v128_load(ar + j), y = wasm_v128_load(br + j);              \
+        wasm_v128_store(o + j, VEC_EXPR);                                                 \
+      }                                                                                   \
+    } else if (a_cs == 1) {                                                               \
+      const v128_t y = wasm_f32x4_splat(br[0]);                                           \
+      for (; j < c4; j += 4) {                                                            \
+        const v128_t x = wasm_v128_load(ar + j);                                          \
+        wasm_v128_store(o + j, VEC_EXPR);                                                 \
+      }                                                                                   \
+    } else if (b_cs == 1) {                                                               \
+      const v128_t x = wasm_f32x4_splat(ar[0]);                                           \
+      for (; j < c4; j += 4) {                                                            \
+        const v128_t y = wasm_v128_load(br + j);                                          \
+        wasm_v128_store(o + j, VEC_EXPR);                                                 \
+      }                                                                                   \
+    }                                                                                     \
+    for (; j < cols; j++) {                                                               \
+      const f32 x = ar[(long)j * a_cs], y = br[(long)j * b_cs];                           \
+      o[j] = SCALAR_EXPR;                                                                 \
+    }                                                                                     \
   }
 
-EXPORT(row_broadcast)
-void row_broadcast(i32 op, const f32 *x, const f32 *v, f32 *out, i32 rows, i32 cols, i32 vec_first) {
+EXPORT(binary_2d)
+void binary_2d(i32 op, const f32 *a, const f32 *b, f32 *out, i32 rows, i32 cols, i32 a_rs, i32 a_cs, i32 b_rs,
+               i32 b_cs) {
   const i32 c4 = cols & ~3;
   if (op == 0) {
-    ROW_LOOP(wasm_f32x4_add(a, b), a + b)
+    BINARY_LOOP(wasm_f32x4_add(x, y), x + y)
+  } else if (op == 1) {
+    BINARY_LOOP(wasm_f32x4_sub(x, y), x - y)
   } else if (op == 2) {
-    ROW_LOOP(wasm_f32x4_mul(a, b), a * b)
-  } else if (vec_first) {
-    ROW_LOOP(wasm_f32x4_sub(b, a), b - a)
+    BINARY_LOOP(wasm_f32x4_mul(x, y), x * y)
   } else {
-    ROW_LOOP(wasm_f32x4_sub(a, b), a - b)
+    BINARY_LOOP(wasm_f32x4_div(x, y), x / y)
   }
 }
 
@@ -348,4 +367,125 @@ void col2im_add(const f32 *cols, f32 *dx, i32 n, i32 h, i32 w, i32 cin, i32 oh, 
           }
         }
       }
+}
+
+/*
+ * 2×2 max pooling with stride 2 (an odd last row/column dropped) that also records which of
+ * the window's four positions (0–3 in scan order: (0,0), (0,1), (1,0), (1,1)) held the first
+ * maximum: what conv_relu_pool_grad needs of the forward pass, instead of the whole map.
+ * Channels a multiple of 4.
+ */
+EXPORT(max_pool2_argmax)
+void max_pool2_argmax(const f32 *x, f32 *pooled, i32 *argmax, i32 n, i32 h, i32 w, i32 c, i32 ph, i32 pw) {
+  const long row = (long)w * c;
+  for (i32 b = 0; b < n; b++)
+    for (i32 py = 0; py < ph; py++)
+      for (i32 px = 0; px < pw; px++) {
+        const f32 *p = x + (((long)b * h + 2 * py) * w + 2 * px) * c;
+        const long out = (((long)b * ph + py) * pw + px) * c;
+        for (i32 ch = 0; ch < c; ch += 4) {
+          const v128_t a0 = wasm_v128_load(p + ch), a1 = wasm_v128_load(p + c + ch);
+          const v128_t a2 = wasm_v128_load(p + row + ch), a3 = wasm_v128_load(p + row + c + ch);
+          v128_t best = a0, arg = wasm_i32x4_splat(0);
+          v128_t greater = wasm_f32x4_gt(a1, best);
+          best = wasm_v128_bitselect(a1, best, greater), arg = wasm_v128_bitselect(wasm_i32x4_splat(1), arg, greater);
+          greater = wasm_f32x4_gt(a2, best);
+          best = wasm_v128_bitselect(a2, best, greater), arg = wasm_v128_bitselect(wasm_i32x4_splat(2), arg, greater);
+          greater = wasm_f32x4_gt(a3, best);
+          best = wasm_v128_bitselect(a3, best, greater), arg = wasm_v128_bitselect(wasm_i32x4_splat(3), arg, greater);
+          wasm_v128_store(pooled + out + ch, best);
+          wasm_v128_store(argmax + out + ch, arg);
+        }
+      }
+}
+
+/*
+ * The gradient at a convolution's ReLU output from the gradient of its 2×2 max pooling:
+ * g[b, 2py + qy, 2px + qx, ch] = dy[b, py, px, ch] where q = argmax (the window position that
+ * won) and pooled > 0 (the ReLU was open), else 0. g covers the 2·PH × 2·PW part pooling read;
+ * an odd last row/column of the convolution's output gets no gradient, and the convolution's
+ * own gradients are computed on that part only. Channels a multiple of 4.
+ */
+EXPORT(unpool2_relu_grad)
+void unpool2_relu_grad(const f32 *pooled, const i32 *argmax, const f32 *dy, f32 *g, i32 n, i32 ph, i32 pw, i32 c) {
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  const long row = (long)2 * pw * c;
+  for (i32 b = 0; b < n; b++)
+    for (i32 py = 0; py < ph; py++)
+      for (i32 px = 0; px < pw; px++) {
+        const long at = (((long)b * ph + py) * pw + px) * c;
+        f32 *q0 = g + ((long)b * 2 * ph + 2 * py) * row + (long)2 * px * c;
+        for (i32 ch = 0; ch < c; ch += 4) {
+          const v128_t open = wasm_f32x4_gt(wasm_v128_load(pooled + at + ch), zero4);
+          const v128_t d = wasm_v128_and(wasm_v128_load(dy + at + ch), open);
+          const v128_t arg = wasm_v128_load(argmax + at + ch);
+          wasm_v128_store(q0 + ch, wasm_v128_and(d, wasm_i32x4_eq(arg, wasm_i32x4_splat(0))));
+          wasm_v128_store(q0 + c + ch, wasm_v128_and(d, wasm_i32x4_eq(arg, wasm_i32x4_splat(1))));
+          wasm_v128_store(q0 + row + ch, wasm_v128_and(d, wasm_i32x4_eq(arg, wasm_i32x4_splat(2))));
+          wasm_v128_store(q0 + row + c + ch, wasm_v128_and(d, wasm_i32x4_eq(arg, wasm_i32x4_splat(3))));
+        }
+      }
+}
+
+/* x[y, xx, ci] of one image, 0 outside it (the convolution's padding). */
+static inline f32 pixel_or_zero(const f32 *xb, i32 h, i32 wd, i32 cin, i32 y, i32 xx, i32 ci) {
+  return (y >= 0 && y < h && xx >= 0 && xx < wd) ? xb[((long)y * wd + xx) * cin + ci] : 0.0f;
+}
+
+/*
+ * The filter gradient of a first stage conv (stride 1, few input channels) + bias + ReLU + 2×2
+ * max pooling, from the pooled output, max_pool2_argmax's positions and the pooled map's
+ * gradient dy: it reaches only the window position that won, and only where the ReLU was open
+ * (pooled > 0):
+ *   dw[kh, kw, ci, co] = Σ dy[b, py, px, co] · x[b, 2py + qy + kh − pt, 2px + qx + kw − pl, ci]
+ * over the pooled pixels with pooled > 0, q = (qy, qx) = argmax. For each of the four positions
+ * the channels that picked it get dy (the others 0), so the sums stay four-channel vectors; a
+ * quarter of the separate kernels' multiply-adds reach a non-zero, and no 26×26 map is read.
+ */
+EXPORT(conv_relu_pool_grad)
+void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, const f32 *dy, f32 *dw, i32 n, i32 h,
+                         i32 wd, i32 cin, i32 cout, i32 fh, i32 fw, i32 pad_top, i32 pad_left, i32 ph, i32 pw) {
+  zero(dw, fh * fw * cin * cout);
+  const v128_t zero4 = wasm_f32x4_splat(0);
+  const long row = (long)wd * cin;
+  for (i32 b = 0; b < n; b++) {
+    const f32 *xb = x + (long)b * h * wd * cin;
+    for (i32 py = 0; py < ph; py++)
+      for (i32 px = 0; px < pw; px++) {
+        const i32 y0 = 2 * py - pad_top, x0 = 2 * px - pad_left;
+        const i32 inside = y0 >= 0 && x0 >= 0 && y0 + fh <= h - 1 && x0 + fw <= wd - 1;
+        const long at = (((long)b * ph + py) * pw + px) * cout;
+        for (i32 co = 0; co < cout; co += 4) {
+          const v128_t open = wasm_f32x4_gt(wasm_v128_load(pooled + at + co), zero4);
+          const v128_t g = wasm_v128_and(wasm_v128_load(dy + at + co), open);
+          if (!wasm_v128_any_true(g)) continue;
+          // dy split by the window position each channel's maximum came from.
+          const v128_t arg = wasm_v128_load(argmax + at + co);
+          const v128_t g0 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(0)));
+          const v128_t g1 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(1)));
+          const v128_t g2 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(2)));
+          const v128_t g3 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(3)));
+          for (i32 kh = 0; kh < fh; kh++)
+            for (i32 kw = 0; kw < fw; kw++) {
+              f32 *acc = dw + (long)(kh * fw + kw) * cin * cout + co;
+              const f32 *p = xb + (y0 + kh) * row + (long)(x0 + kw) * cin;
+              for (i32 ci = 0; ci < cin; ci++) {
+                f32 t0, t1, t2, t3;
+                if (inside) {
+                  t0 = p[ci], t1 = p[cin + ci], t2 = p[row + ci], t3 = p[row + cin + ci];
+                } else {
+                  t0 = pixel_or_zero(xb, h, wd, cin, y0 + kh, x0 + kw, ci);
+                  t1 = pixel_or_zero(xb, h, wd, cin, y0 + kh, x0 + kw + 1, ci);
+                  t2 = pixel_or_zero(xb, h, wd, cin, y0 + kh + 1, x0 + kw, ci);
+                  t3 = pixel_or_zero(xb, h, wd, cin, y0 + kh + 1, x0 + kw + 1, ci);
+                }
+                v128_t sum = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(t0), g0), wasm_f32x4_mul(wasm_f32x4_splat(t1), g1));
+                sum = wasm_f32x4_add(sum, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(t2), g2), wasm_f32x4_mul(wasm_f32x4_splat(t3), g3)));
+                f32 *a = acc + (long)ci * cout;
+                wasm_v128_store(a, wasm_f32x4_add(wasm_v128_load(a), sum));
+              }
+            }
+        }
+      }
+  }
 }

@@ -14,6 +14,8 @@ import { DatasetStore, defaultSystemDirs } from '../src-main/services/datasets';
 
 const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+// --train: only the wasm training rows, longer runs (40 batches of 64, best of 3): the in-app figure of issue 15.
+const trainOnly = process.argv.includes('--train');
 // --peer: only the Keras comparison (scripts/bench-peer.ts); --repeats N rounds of it (default 2).
 const peer = process.argv.includes('--peer');
 // --gpu: only what one training step asks of WebGPU and WebGL (dispatches, uploads, read-backs).
@@ -80,7 +82,9 @@ async function benchLoadTable(call: Call, firstMs: number, coldMs: number): Prom
 /** Tailor's training loop against a plain model.fit of the same model, per backend and preset. */
 async function benchTraining(call: Call): Promise<void> {
   // [backend, batches, batch size, repeats (best of)]
-  const plan: [string, number, number, number][] = quick
+  const plan: [string, number, number, number][] = trainOnly
+    ? [['wasm', 40, 64, 3]]
+    : quick
     ? [['wasm', 8, 64, 2]]
     : [
         ['wasm', 12, 64, 3],
@@ -153,6 +157,10 @@ async function main(): Promise<void> {
         return;
       }
 
+      if (trainOnly) {
+        await benchTraining(call);
+        return;
+      }
       await benchSegment(quick ? 12 : 40);
 
       await benchLoadTable(call, firstMs, coldMs);

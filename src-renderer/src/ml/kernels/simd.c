@@ -427,11 +427,6 @@ void unpool2_relu_grad(const f32 *pooled, const i32 *argmax, const f32 *dy, f32 
       }
 }
 
-/* x[y, xx, ci] of one image, 0 outside it (the convolution's padding). */
-static inline f32 pixel_or_zero(const f32 *xb, i32 h, i32 wd, i32 cin, i32 y, i32 xx, i32 ci) {
-  return (y >= 0 && y < h && xx >= 0 && xx < wd) ? xb[((long)y * wd + xx) * cin + ci] : 0.0f;
-}
-
 /*
  * The filter gradient of a first stage conv (stride 1, few input channels) + bias + ReLU + 2×2
  * max pooling, from the pooled output, max_pool2_argmax's positions and the pooled map's
@@ -474,10 +469,10 @@ void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, con
                 if (inside) {
                   t0 = p[ci], t1 = p[cin + ci], t2 = p[row + ci], t3 = p[row + cin + ci];
                 } else {
-                  t0 = pixel_or_zero(xb, h, wd, cin, y0 + kh, x0 + kw, ci);
-                  t1 = pixel_or_zero(xb, h, wd, cin, y0 + kh, x0 + kw + 1, ci);
-                  t2 = pixel_or_zero(xb, h, wd, cin, y0 + kh + 1, x0 + kw, ci);
-                  t3 = pixel_or_zero(xb, h, wd, cin, y0 + kh + 1, x0 + kw + 1, ci);
+                  t0 = tap(xb, h, wd, cin, y0 + kh, x0 + kw, ci);
+                  t1 = tap(xb, h, wd, cin, y0 + kh, x0 + kw + 1, ci);
+                  t2 = tap(xb, h, wd, cin, y0 + kh + 1, x0 + kw, ci);
+                  t3 = tap(xb, h, wd, cin, y0 + kh + 1, x0 + kw + 1, ci);
                 }
                 v128_t sum = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(t0), g0), wasm_f32x4_mul(wasm_f32x4_splat(t1), g1));
                 sum = wasm_f32x4_add(sum, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(t2), g2), wasm_f32x4_mul(wasm_f32x4_splat(t3), g3)));

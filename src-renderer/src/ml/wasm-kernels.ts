@@ -10,7 +10,8 @@
  * Tile, MaxPoolGrad, Add/Sub/Multiply/RealDiv (no thread pool), Sum and Mean over leading axes, Transpose,
  * Identity (shares data instead of copying), and contiguous Slice and SplitV (no copy of the
  * whole input first). A fused ReLU gradient kernel backs gradients.ts, and a fused first stage
- * (conv + bias + ReLU + 2×2 max pooling, with its gradient) backs training-forward.ts.
+ * (conv + bias + ReLU + 2×2 max pooling, with its gradient) backs training-forward.ts; a fused
+ * Adam step backs flat-adam.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs
@@ -21,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 // so that its Conv2DBackpropInput never overwrites the replacement below.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './kernels/conv-backprop';
+import { adamStepKernelConfig } from './kernels/adam-step';
 import { convReluPoolGradient, convReluPoolKernels } from './kernels/conv-relu-pool';
 import { asTensor, ownData } from './kernels/kernel-tensors';
 import {
@@ -162,6 +164,7 @@ function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     override(tf.SplitV, (wasm) => heapSplitV(wasm.kernelFunc)),
     { kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: simdReluGrad },
     ...convReluPoolKernels,
+    adamStepKernelConfig,
   ];
   return kernels;
 }

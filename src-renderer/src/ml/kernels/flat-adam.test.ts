@@ -39,6 +39,16 @@ describe('FlatAdamOptimizer', () => {
     expect(flat.kernels).toBeLessThan(reference.kernels);
   });
 
+  it("is one fused kernel on wasm, with tfjs's Adam numbers bit for bit", async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('wasm');
+    const reference = await train(tf.train.adam(0.01));
+    const flat = await train(new FlatAdamOptimizer(0.01, 0.9, 0.999));
+    expect(flat.values).toEqual(reference.values);
+    // The gradient itself (≈ 25 kernels), two concats, the fused step, the split and β updates.
+    expect(flat.kernels).toBeLessThan(reference.kernels - 30);
+  });
+
   it('frees its moments on dispose', async () => {
     await tf.setBackend('cpu');
     const v = tf.variable(tf.ones([3]));

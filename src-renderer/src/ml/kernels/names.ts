@@ -5,3 +5,6 @@ export const RELU_GRAD = 'TailorReluGrad';
 export const CONV_RELU_POOL = 'TailorConvReluPool';
 export const CONV_RELU_POOL_FILTER_GRAD = 'TailorConvReluPoolFilterGrad';
 export const CONV_RELU_POOL_INPUT_GRAD = 'TailorConvReluPoolInputGrad';
+
+/** One Adam step over flat weight and moment vectors (wasm only: adam-step.ts, used by flat-adam.ts). */
+export const ADAM_STEP = 'TailorAdamStep';

@@ -34,6 +34,10 @@ export interface SimdExports {
   ): void;
   flip_filter(w: number, out: number, kh: number, kw: number, cin: number, cout: number): void;
   max_pool2_argmax(x: number, pooled: number, argmax: number, n: number, h: number, w: number, c: number, ph: number, pw: number): void;
+  adam_step(
+    g: number, w: number, m: number, v: number, acc1: number, acc2: number, wOut: number, mOut: number, vOut: number,
+    n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, negLr: number,
+  ): void;
   unpool2_relu_grad(pooled: number, argmax: number, dy: number, g: number, n: number, ph: number, pw: number, c: number): void;
   conv_relu_pool_grad(
     x: number, pooled: number, argmax: number, dy: number, dw: number, n: number, h: number, wd: number,

@@ -484,3 +484,42 @@ void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, con
       }
   }
 }
+
+/*
+ * One Adam step over a flat vector of n weights (tfjs's AdamOptimizer, all of a model's weights
+ * at once: kernels/flat-adam.ts), in tfjs's order of float32 operations, so the numbers are
+ * those of its thirteen composed kernels, bit for bit:
+ *   m' = m·β1 + g·(1 − β1),  v' = v·β2 + g²·(1 − β2),
+ *   w' = (m' / (1 − β1ᵗ)) / (√(v' / (1 − β2ᵗ)) + ε) · (−lr) + w.
+ * acc1 and acc2 point at β1ᵗ and β2ᵗ (the optimizer's scalars); wasm has no fused multiply-add
+ * in this instruction set, so nothing is contracted.
+ */
+EXPORT(adam_step)
+void adam_step(const f32 *g, const f32 *w, const f32 *m, const f32 *v, const f32 *acc1, const f32 *acc2, f32 *w_out,
+               f32 *m_out, f32 *v_out, i32 n, f32 beta1, f32 one_minus_beta1, f32 beta2, f32 one_minus_beta2,
+               f32 epsilon, f32 neg_lr) {
+  const f32 d1 = 1.0f - acc1[0], d2 = 1.0f - acc2[0];
+  const v128_t b1 = wasm_f32x4_splat(beta1), ob1 = wasm_f32x4_splat(one_minus_beta1);
+  const v128_t b2 = wasm_f32x4_splat(beta2), ob2 = wasm_f32x4_splat(one_minus_beta2);
+  const v128_t dd1 = wasm_f32x4_splat(d1), dd2 = wasm_f32x4_splat(d2);
+  const v128_t eps = wasm_f32x4_splat(epsilon), step = wasm_f32x4_splat(neg_lr);
+  const i32 n4 = n & ~3;
+  for (i32 i = 0; i < n4; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t m1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), b1), wasm_f32x4_mul(gi, ob1));
+    const v128_t v1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), b2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), ob2));
+    const v128_t cf = wasm_f32x4_div(m1, dd1), cs = wasm_f32x4_div(v1, dd2);
+    const v128_t update = wasm_f32x4_mul(wasm_f32x4_div(cf, wasm_f32x4_add(wasm_f32x4_sqrt(cs), eps)), step);
+    wasm_v128_store(w_out + i, wasm_f32x4_add(update, wasm_v128_load(w + i)));
+    wasm_v128_store(m_out + i, m1);
+    wasm_v128_store(v_out + i, v1);
+  }
+  for (i32 i = n4; i < n; i++) {
+    const f32 m1 = m[i] * beta1 + g[i] * one_minus_beta1;
+    const f32 v1 = v[i] * beta2 + (g[i] * g[i]) * one_minus_beta2;
+    const f32 cf = m1 / d1, cs = v1 / d2;
+    w_out[i] = (cf / (__builtin_sqrtf(cs) + epsilon)) * neg_lr + w[i];
+    m_out[i] = m1;
+    v_out[i] = v1;
+  }
+}

@@ -105,6 +105,22 @@ describe('fused conv + ReLU + 2×2 max pooling stages in the training forward', 
     expect(fusedCount('best')).toBe(2);
   });
 
+  it('leaves a functional model (which may branch) to model.apply', async () => {
+    await tf.setBackend('wasm');
+    const input = tf.input({ shape: [8, 8, 1] });
+    const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+    const pooled = tf.layers.maxPooling2d({ poolSize: 2 }).apply(a) as tf.SymbolicTensor;
+    const skip = tf.layers.globalAveragePooling2d({}).apply(a) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate().apply([tf.layers.flatten().apply(pooled) as tf.SymbolicTensor, skip]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10, activation: 'softmax' }).apply(joined) as tf.SymbolicTensor });
+    expect(trainingStages(model).some((s) => 'conv' in s)).toBe(false);
+    const xs = tensor([2, 8, 8, 1], 4);
+    const [got, want] = [trainingForward(model, xs), model.apply(xs, { training: true }) as tf.Tensor];
+    expectClose((await got.data()) as Float32Array, (await want.data()) as Float32Array, 0);
+    tf.dispose([got, want, xs]);
+    model.dispose();
+  });
+
   it('is model.apply where the backend has no fused kernel (cpu)', async () => {
     await tf.setBackend('cpu');
     const model = buildModel([conv(4, 'valid'), pool, ...HEAD], { seed: 2, inputShape: [8, 8, 1] });

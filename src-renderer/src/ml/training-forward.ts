@@ -33,10 +33,15 @@ export function fusablePair(conv: tf.layers.Layer, pool: tf.layers.Layer | undef
   return fits ? (c['padding'] as 'valid' | 'same') : null;
 }
 
-/** The model's layers grouped into stages, conv + pooling pairs fused. */
+/**
+ * The model's layers grouped into stages, conv + pooling pairs fused. Only a Sequential model is
+ * a chain of its layers in order; any other graph (a Keras functional model, which may branch)
+ * gets one stage per layer, i.e. model.apply.
+ */
 export function trainingStages(model: tf.LayersModel): Stage[] {
   const stages: Stage[] = [];
   const layers = model.layers;
+  if (model.getClassName() !== 'Sequential') return layers.map((layer) => ({ layer }));
   for (let i = 0; i < layers.length; i++) {
     const padding = fusablePair(layers[i]!, layers[i + 1]);
     if (padding === null) {

@@ -75,6 +75,7 @@ describe('fused conv + ReLU + 2×2 max pooling stages in the training forward', 
     ['the report network (valid: 26×26 and 11×11 pooled, the odd last row and column unused)', [conv(8, 'valid'), pool, conv(8, 'valid'), pool, ...HEAD], [28, 28, 1], 2],
     ['same padding, 3 input channels, then 12 (the GEMM gradients)', [conv(4, 'same'), pool, conv(12, 'same'), pool, ...HEAD], [10, 10, 3], 2],
     ['a stage after an unfused layer, odd map', [conv(4, 'same', { stride: 2 }), conv(8, 'valid'), pool, ...HEAD], [15, 15, 1], 1],
+    ['same padding, 1 channel (the border windows take the general path)', [conv(8, 'same'), pool, ...HEAD], [11, 11, 1], 1],
   ] as const)('gives the same output and weight gradients on wasm (fused) as cpu (unfused): %s', async (_, layers, inputShape, fused) => {
     const expected = await onBackend('cpu', () => forwardAndGrads([...layers], [...inputShape], 6));
     await tf.setBackend('wasm');

@@ -437,6 +437,32 @@ void unpool2_relu_grad(const f32 *pooled, const i32 *argmax, const f32 *dy, f32 
  * the channels that picked it get dy (the others 0), so the sums stay four-channel vectors; a
  * quarter of the separate kernels' multiply-adds reach a non-zero, and no 26×26 map is read.
  */
+/*
+ * conv_relu_pool_grad's inner step for the common first layer (one input channel, 3×3 filter,
+ * the 4×4 patch under the window inside the image): each channel's dy goes to one window
+ * position only, so the patch value each lane needs is picked per lane — a byte swizzle along
+ * the patch's row, a select between two rows — and every tap is one multiply-add per four
+ * channels instead of four.
+ */
+#define ONE_TAP(ROW_TOP, ROW_BOTTOM, KW, TAP)                                                       \
+  do {                                                                                              \
+    const v128_t idx = wasm_i32x4_add(base, wasm_i32x4_splat((KW) * 0x04040404));                  \
+    const v128_t v = wasm_v128_bitselect(wasm_i8x16_swizzle(ROW_BOTTOM, idx), wasm_i8x16_swizzle(ROW_TOP, idx), down); \
+    f32 *a = dw + (long)(TAP) * cout + co;                                                          \
+    wasm_v128_store(a, wasm_f32x4_add(wasm_v128_load(a), wasm_f32x4_mul(v, g)));                    \
+  } while (0)
+
+static inline void grad_taps_3x3_one_channel(const f32 *p, i32 wd, v128_t g, v128_t arg, f32 *dw, i32 cout, i32 co) {
+  const v128_t r0 = wasm_v128_load(p), r1 = wasm_v128_load(p + wd), r2 = wasm_v128_load(p + 2 * wd), r3 = wasm_v128_load(p + 3 * wd);
+  // Lane i reads column qx + kw of its row: bytes 4·(qx + kw) … + 3.
+  const v128_t qx = wasm_v128_and(arg, wasm_i32x4_splat(1));
+  const v128_t base = wasm_i32x4_add(wasm_i32x4_mul(qx, wasm_i32x4_splat(0x04040404)), wasm_i32x4_splat(0x03020100));
+  const v128_t down = wasm_i32x4_gt(arg, wasm_i32x4_splat(1)); // positions 2, 3: the window's lower row
+  ONE_TAP(r0, r1, 0, 0); ONE_TAP(r0, r1, 1, 1); ONE_TAP(r0, r1, 2, 2);
+  ONE_TAP(r1, r2, 0, 3); ONE_TAP(r1, r2, 1, 4); ONE_TAP(r1, r2, 2, 5);
+  ONE_TAP(r2, r3, 0, 6); ONE_TAP(r2, r3, 1, 7); ONE_TAP(r2, r3, 2, 8);
+}
+
 EXPORT(conv_relu_pool_grad)
 void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, const f32 *dy, f32 *dw, i32 n, i32 h,
                          i32 wd, i32 cin, i32 cout, i32 fh, i32 fw, i32 pad_top, i32 pad_left, i32 ph, i32 pw) {
@@ -449,13 +475,18 @@ void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, con
       for (i32 px = 0; px < pw; px++) {
         const i32 y0 = 2 * py - pad_top, x0 = 2 * px - pad_left;
         const i32 inside = y0 >= 0 && x0 >= 0 && y0 + fh <= h - 1 && x0 + fw <= wd - 1;
+        const i32 fast = inside && cin == 1 && fh == 3 && fw == 3;
         const long at = (((long)b * ph + py) * pw + px) * cout;
         for (i32 co = 0; co < cout; co += 4) {
           const v128_t open = wasm_f32x4_gt(wasm_v128_load(pooled + at + co), zero4);
           const v128_t g = wasm_v128_and(wasm_v128_load(dy + at + co), open);
           if (!wasm_v128_any_true(g)) continue;
-          // dy split by the window position each channel's maximum came from.
           const v128_t arg = wasm_v128_load(argmax + at + co);
+          if (fast) {
+            grad_taps_3x3_one_channel(xb + (long)y0 * wd + x0, wd, g, arg, dw, cout, co);
+            continue;
+          }
+          // dy split by the window position each channel's maximum came from.
           const v128_t g0 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(0)));
           const v128_t g1 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(1)));
           const v128_t g2 = wasm_v128_and(g, wasm_i32x4_eq(arg, wasm_i32x4_splat(2)));

@@ -290,12 +290,25 @@ void flip_filter(const f32 *w, f32 *out, i32 kh, i32 kw, i32 cin, i32 cout) {
  * Times dy as [P, Cout] it gives the filter gradient in one GEMM, [KH·KW·Cin, Cout] in the
  * filter's own layout. Four pixels by four channels are transposed in registers per step.
  */
-static inline const f32 *source_pixel(const f32 *x, i32 p, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 kh, i32 kw,
+static inline const f32 *source_pixel(const f32 *x, i32 b, i32 oy, i32 ox, i32 h, i32 w, i32 cin, i32 kh, i32 kw,
                                       i32 sh, i32 sw, i32 pad_top, i32 pad_left) {
-  const i32 b = p / (oh * ow), rest = p % (oh * ow);
-  const i32 y = (rest / ow) * sh + kh - pad_top, xx = (rest % ow) * sw + kw - pad_left;
+  const i32 y = oy * sh + kh - pad_top, xx = ox * sw + kw - pad_left;
   return (y >= 0 && y < h && xx >= 0 && xx < w) ? x + (((long)b * h + y) * w + xx) * cin : 0;
 }
+
+/* The next output pixel in (b, oy, ox) order: counters, not p / (OH·OW) and p % OW (integer
+ * divisions were half of im2col's time). */
+#define NEXT_PIXEL(B, OY, OX) \
+  do {                        \
+    if (++(OX) == ow) {       \
+      (OX) = 0;               \
+      if (++(OY) == oh) {     \
+        (OY) = 0;             \
+        (B)++;                \
+      }                       \
+    }                         \
+  } while (0)
+#define SOURCE(B, OY, OX) source_pixel(x, B, OY, OX, h, w, cin, kh, kw, sh, sw, pad_top, pad_left)
 
 EXPORT(im2col_transposed)
 void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32 oh, i32 ow, i32 fh, i32 fw,
@@ -306,11 +319,16 @@ void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32
   for (i32 kh = 0; kh < fh; kh++)
     for (i32 kw = 0; kw < fw; kw++) {
       f32 *rows = out + (long)(kh * fw + kw) * cin * pixels;
+      i32 b = 0, oy = 0, ox = 0;
       for (i32 p = 0; p < p4; p += 4) {
-        const f32 *s0 = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
-        const f32 *s1 = source_pixel(x, p + 1, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
-        const f32 *s2 = source_pixel(x, p + 2, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
-        const f32 *s3 = source_pixel(x, p + 3, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s0 = SOURCE(b, oy, ox);
+        NEXT_PIXEL(b, oy, ox);
+        const f32 *s1 = SOURCE(b, oy, ox);
+        NEXT_PIXEL(b, oy, ox);
+        const f32 *s2 = SOURCE(b, oy, ox);
+        NEXT_PIXEL(b, oy, ox);
+        const f32 *s3 = SOURCE(b, oy, ox);
+        NEXT_PIXEL(b, oy, ox);
         for (i32 ci = 0; ci < c4; ci += 4) {
           const v128_t r0 = s0 ? wasm_v128_load(s0 + ci) : zero4, r1 = s1 ? wasm_v128_load(s1 + ci) : zero4;
           const v128_t r2 = s2 ? wasm_v128_load(s2 + ci) : zero4, r3 = s3 ? wasm_v128_load(s3 + ci) : zero4;
@@ -330,11 +348,14 @@ void im2col_transposed(const f32 *x, f32 *out, i32 n, i32 h, i32 w, i32 cin, i32
         }
       }
       for (i32 p = p4; p < pixels; p++) {
-        const f32 *s = source_pixel(x, p, h, w, cin, oh, ow, kh, kw, sh, sw, pad_top, pad_left);
+        const f32 *s = SOURCE(b, oy, ox);
+        NEXT_PIXEL(b, oy, ox);
         for (i32 ci = 0; ci < cin; ci++) rows[(long)ci * pixels + p] = s ? s[ci] : 0.0f;
       }
     }
 }
+#undef SOURCE
+#undef NEXT_PIXEL
 
 /*
  * col2im: the input gradient from the gradient of the im2col matrix. cols is [P, KH·KW·Cin] for

@@ -162,9 +162,12 @@ function inputGradByGemm(backend: unknown, dy: tf.Tensor4D, filter: tf.Tensor4D,
  */
 export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { inputShape, ...convAttrs } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
-  const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
-  return inputGradient(backend, dy, filter, geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs));
+  // In a tidy: the Tensor views asTensor may make of bare inputs are disposed with it.
+  return tf.tidy(() => {
+    const dy = asTensor<tf.Rank.R4>(inputs.dy, 'dy');
+    const filter = asTensor<tf.Rank.R4>(inputs.filter, 'filter');
+    return inputGradient(backend, dy, filter, geometry(tf.Conv2DBackpropInput, inputShape, filter.shape, convAttrs));
+  });
 };
 
 /**

@@ -125,12 +125,14 @@ const filterGradKernel: tf.KernelFunc = (args) => {
 const inputGradKernel: tf.KernelFunc = (args) => {
   const { padding, inputShape } = args.attrs as unknown as ConvReluPoolAttrs & { inputShape: number[] };
   const backend = args.backend as unknown as WasmBackendLike;
-  const filter = asTensor<tf.Rank.R4>(float32(kernelInput(args, 'filter'), 'filter'), 'filter');
   const pooled = float32(kernelInput(args, 'pooled'), 'pooled');
   const argmax = kernelInput(args, 'argmax');
   const dy = float32(kernelInput(args, 'dy'), 'dy');
-  const g = stageGeometry(inputShape, filter.shape, padding);
-  return tf.tidy(() => inputGradient(backend, unpooled(backend, pooled, argmax, dy), filter, g.conv));
+  return tf.tidy(() => {
+    const filter = asTensor<tf.Rank.R4>(float32(kernelInput(args, 'filter'), 'filter'), 'filter');
+    const g = stageGeometry(inputShape, filter.shape, padding);
+    return inputGradient(backend, unpooled(backend, pooled, argmax, dy), filter, g.conv);
+  });
 };
 
 export const convReluPoolKernels: readonly tf.KernelConfig[] = [

@@ -48,6 +48,15 @@ async function forwardAndGrads(layers: LayerSpec[], inputShape: [number, number,
   return out.map((a) => Float32Array.from(a as Float32Array));
 }
 
+/** trainingForward gives exactly model.apply's output on an [8, 8, 1] batch; disposes the model. */
+async function expectModelApply(model: tf.LayersModel): Promise<void> {
+  const xs = tensor([2, 8, 8, 1], 4);
+  const [got, want] = [trainingForward(model, xs), model.apply(xs, { training: true }) as tf.Tensor];
+  expectClose((await got.data()) as Float32Array, (await want.data()) as Float32Array, 0);
+  tf.dispose([got, want, xs]);
+  model.dispose();
+}
+
 describe('fused conv + ReLU + 2×2 max pooling stages in the training forward', () => {
   beforeAll(() => {
     registerWasmTrainingKernels();
@@ -115,21 +124,12 @@ describe('fused conv + ReLU + 2×2 max pooling stages in the training forward', 
     const joined = tf.layers.concatenate().apply([tf.layers.flatten().apply(pooled) as tf.SymbolicTensor, skip]) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10, activation: 'softmax' }).apply(joined) as tf.SymbolicTensor });
     expect(trainingStages(model).some((s) => 'conv' in s)).toBe(false);
-    const xs = tensor([2, 8, 8, 1], 4);
-    const [got, want] = [trainingForward(model, xs), model.apply(xs, { training: true }) as tf.Tensor];
-    expectClose((await got.data()) as Float32Array, (await want.data()) as Float32Array, 0);
-    tf.dispose([got, want, xs]);
-    model.dispose();
+    await expectModelApply(model);
   });
 
   it('is model.apply where the backend has no fused kernel (cpu)', async () => {
     await tf.setBackend('cpu');
-    const model = buildModel([conv(4, 'valid'), pool, ...HEAD], { seed: 2, inputShape: [8, 8, 1] });
-    const xs = tensor([2, 8, 8, 1], 4);
-    const [a, b] = [trainingForward(model, xs), model.apply(xs, { training: true }) as tf.Tensor];
-    expectClose((await a.data()) as Float32Array, (await b.data()) as Float32Array, 0);
-    tf.dispose([a, b, xs]);
-    model.dispose();
+    await expectModelApply(buildModel([conv(4, 'valid'), pool, ...HEAD], { seed: 2, inputShape: [8, 8, 1] }));
   });
 
   it('leaves no tensor behind across training steps', async () => {

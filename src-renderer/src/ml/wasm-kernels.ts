@@ -9,9 +9,9 @@
  * kernels route the shapes training hits to faster paths: BatchMatMul (transposed operands),
  * Tile, MaxPoolGrad, Add/Sub/Multiply/RealDiv (no thread pool), Sum and Mean over leading axes, Transpose,
  * Identity (shares data instead of copying), and contiguous Slice and SplitV (no copy of the
- * whole input first). A fused ReLU gradient kernel backs gradients.ts, and a fused first stage
- * (conv + bias + ReLU + 2×2 max pooling, with its gradient) backs training-forward.ts; a fused
- * Adam step backs flat-adam.ts.
+ * whole input first). A fused ReLU gradient kernel backs gradients.ts, the fused conv stages
+ * (conv + bias + ReLU + 2×2 max pooling, with their gradients) back training-forward.ts, and a
+ * one-kernel Adam step backs flat-adam.ts.
  *
  * A kernel may call tf ops: the engine tapes only at kernel depth 0, so nested ops never reach the
  * gradient tape, and a returned Tensor is adopted as the kernel's output as is. Each kernel runs

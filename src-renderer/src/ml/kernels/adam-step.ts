@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernelInput } from './kernel-tensors';
 import { ADAM_STEP } from './names';
-import { offsetOf, simdFor, type WasmBackendLike } from './simd-module';
+import { backendOf, offsetOf, simdFor } from './simd-module';
 
 export interface AdamStepAttrs {
   beta1: number;
@@ -19,7 +19,7 @@ export interface AdamStepAttrs {
 /** [value, first, second] after one step, from the gradient, the values, both moments and β1ᵗ, β2ᵗ. */
 const adamStepKernel: tf.KernelFunc = (args) => {
   const { beta1, beta2, epsilon, learningRate } = args.attrs as unknown as AdamStepAttrs;
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = backendOf(args);
   const names = ['gradient', 'value', 'first', 'second', 'accBeta1', 'accBeta2'] as const;
   const inputs = names.map((name) => kernelInput(args, name));
   if (inputs.some((t) => t.dtype !== 'float32')) throw new Error(`${ADAM_STEP} takes float32 only.`);

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { filterGradient, geometry as convGeometry, inputGradient, type ConvGeometry } from './conv-backprop';
 import { asTensor, kernelInput } from './kernel-tensors';
 import { CONV_RELU_POOL, CONV_RELU_POOL_FILTER_GRAD, CONV_RELU_POOL_INPUT_GRAD, RELU_GRAD } from './names';
-import { offsetOf, simdFor, type WasmBackendLike } from './simd-module';
+import { backendOf, offsetOf, simdFor, type WasmBackendLike } from './simd-module';
 
 export interface ConvReluPoolAttrs {
   padding: 'valid' | 'same';
@@ -49,7 +49,7 @@ const float32 = (t: tf.TensorInfo, name: string): tf.TensorInfo => {
 /** [pooled, argmax] of relu(conv(x, filter) + bias), pooled 2×2 with stride 2. */
 const convReluPoolKernel: tf.KernelFunc = (args) => {
   const { padding } = args.attrs as unknown as ConvReluPoolAttrs;
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = backendOf(args);
   const x = float32(kernelInput(args, 'x'), 'x');
   const filter = float32(kernelInput(args, 'filter'), 'filter');
   const bias = float32(kernelInput(args, 'bias'), 'bias');
@@ -89,7 +89,7 @@ function unpooled(backend: WasmBackendLike, pooled: tf.TensorInfo, argmax: tf.Te
 /** dW from x, the forward's outputs and dy of the pooled map. */
 const filterGradKernel: tf.KernelFunc = (args) => {
   const { padding, filterShape } = args.attrs as unknown as ConvReluPoolAttrs & { filterShape: number[] };
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = backendOf(args);
   const x = float32(kernelInput(args, 'x'), 'x');
   const pooled = float32(kernelInput(args, 'pooled'), 'pooled');
   const argmax = kernelInput(args, 'argmax');
@@ -124,7 +124,7 @@ const filterGradKernel: tf.KernelFunc = (args) => {
 /** dx from the filter, the forward's outputs and dy of the pooled map. */
 const inputGradKernel: tf.KernelFunc = (args) => {
   const { padding, inputShape } = args.attrs as unknown as ConvReluPoolAttrs & { inputShape: number[] };
-  const backend = args.backend as unknown as WasmBackendLike;
+  const backend = backendOf(args);
   const pooled = float32(kernelInput(args, 'pooled'), 'pooled');
   const argmax = kernelInput(args, 'argmax');
   const dy = float32(kernelInput(args, 'dy'), 'dy');

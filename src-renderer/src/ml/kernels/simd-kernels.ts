@@ -6,12 +6,8 @@
  * Shapes they do not cover go to wasm's own kernel (the `fallback` each wrapper is given).
  */
 import * as tf from '@tensorflow/tfjs';
-import { kernelInput, type KernelArgs } from './kernel-tensors';
-import { offsetOf, simdFor, type WasmBackendLike } from './simd-module';
-
-function backendOf(args: KernelArgs): WasmBackendLike {
-  return args.backend as unknown as WasmBackendLike;
-}
+import { kernelInput } from './kernel-tensors';
+import { backendOf, offsetOf, simdFor, type WasmBackendLike } from './simd-module';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

@@ -4,6 +4,7 @@
  * memory, which is all a kernel of simd.c takes.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { KernelArgs } from './kernel-tensors';
 import { SIMD_WASM_PLAIN, SIMD_WASM_SHARED } from './simd-wasm';
 
 /** The exports of simd.c; every pointer is a byte offset in the backend's memory. */
@@ -53,6 +54,11 @@ export interface WasmBackendLike {
   incRef(dataId: object): void;
   /** A view of a tensor's data on the heap (valid until the heap next grows). */
   typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+}
+
+/** The backend a kernel runs on, as the wasm backend the SIMD kernels take. */
+export function backendOf(args: KernelArgs): WasmBackendLike {
+  return args.backend as unknown as WasmBackendLike;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdExports>();

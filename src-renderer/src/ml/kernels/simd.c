@@ -127,6 +127,7 @@ void binary_2d(i32 op, const f32 *a, const f32 *b, f32 *out, i32 rows, i32 cols,
     BINARY_LOOP(wasm_f32x4_div(x, y), x / y)
   }
 }
+#undef BINARY_LOOP
 
 /*
  * out[j] = Σ_r x[r, j] (· scale): a reduction over the leading axes (bias gradients, batch-norm
@@ -483,6 +484,7 @@ static inline void grad_taps_3x3_one_channel(const f32 *p, i32 wd, v128_t g, v12
   ONE_TAP(r1, r2, 0, 3); ONE_TAP(r1, r2, 1, 4); ONE_TAP(r1, r2, 2, 5);
   ONE_TAP(r2, r3, 0, 6); ONE_TAP(r2, r3, 1, 7); ONE_TAP(r2, r3, 2, 8);
 }
+#undef ONE_TAP
 
 EXPORT(conv_relu_pool_grad)
 void conv_relu_pool_grad(const f32 *x, const f32 *pooled, const i32 *argmax, const f32 *dy, f32 *dw, i32 n, i32 h,
